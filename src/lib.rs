@@ -1,1 +1,55 @@
+//! # huaweicloud-osm
+//!
+//! Rust SDK for Huawei Cloud's service-ticket API (OSM, 工单) and its iRobot Q&A API.
+//!
+//! ```no_run
+//! # async fn demo() -> huaweicloud_osm::Result<()> {
+//! use huaweicloud_osm::{Client, Credentials};
+//! let client = Client::builder()
+//!     .endpoint("https://osm.ap-southeast-3.myhuaweicloud.com")
+//!     .credentials(Credentials::ak_sk("AK", "SK").with_domain_id("account-id"))
+//!     .build()?;
+//! let types = client.list_business_types_v1().send().await?;
+//! println!("{} problem types", types.total_count.unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! ## Crate organisation
+//! * The operations are generated at build time by progenitor from `openapi/osm.yaml`: one
+//!   builder-style method per operation on [`Client`] (`client.list_cases().limit(10).send()`), the
+//!   request and response types in [`types`].
+//! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
+//! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
+//! * `hooks` (private): signing, default headers and error decoding around every call.
+//! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
+//! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
+//!
+//! Generated calls return `Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>`;
+//! `?` converts that error into [`Error`], which every hand-written call returns directly.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod attachments;
+pub mod auth;
+pub mod client;
+pub(crate) mod clock;
+pub mod error;
+mod hooks;
+
+pub use auth::{Credentials, TokenScope};
+pub use client::{ClientBuilder, Region};
+pub use error::{Error, Result, ServiceError};
+pub use generated::{Client, builder, types};
+pub use progenitor_client::{ByteStream, ResponseValue};
+
+#[allow(missing_docs, clippy::all, unused_imports)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+
+/// Typed httpmock helpers generated from the spec: `MockServerExt` with one method per operation.
+#[cfg(feature = "httpmock")]
+#[allow(missing_docs, unused, clippy::all)]
+pub mod mock {
+    include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
+}

@@ -1,0 +1,1 @@
+//! Hand-written operations: multipart uploads and streaming downloads.

@@ -1,0 +1,266 @@
+//! Credentials: permanent AK/SK, temporary AK/SK with a security token, an IAM password login, or a
+//! ready IAM token; taken explicitly or from the environment variables Huawei's SDKs read.
+//!
+//! `Debug` of every type here redacts secrets (SK, password, token, security token).
+
+use std::fmt;
+
+use secrecy::SecretString;
+
+use super::signer::Signer;
+
+/// Environment variable of the access key.
+pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// Environment variable of the secret key.
+pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// Environment variable of the security token of temporary credentials.
+pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Environment variable of the account (domain) id.
+pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
+/// Environment variable of the IAM endpoint (token login).
+pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+
+/// How requests are authenticated.
+#[derive(Clone)]
+pub enum Credentials {
+    /// AK/SK signing (SDK-HMAC-SHA256), permanent or temporary.
+    AkSk(AkSkCredentials),
+    /// IAM password login; the token is cached and refreshed before it expires.
+    Password(PasswordLogin),
+    /// A ready IAM token, sent as `X-Auth-Token` (not refreshed).
+    Token(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::AkSk(c) => f.debug_tuple("AkSk").field(c).finish(),
+            Credentials::Password(p) => f.debug_tuple("Password").field(p).finish(),
+            Credentials::Token(_) => f.write_str("Token([redacted])"),
+        }
+    }
+}
+
+impl Credentials {
+    /// Permanent AK/SK.
+    pub fn ak_sk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials::AkSk(AkSkCredentials {
+            signer: Signer::new(access_key, secret_key),
+            security_token: None,
+            domain_id: None,
+        })
+    }
+
+    /// Temporary AK/SK with its security token (sent, and signed, as `X-Security-Token`).
+    pub fn temporary(
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        security_token: impl Into<String>,
+    ) -> Self {
+        Credentials::AkSk(AkSkCredentials {
+            signer: Signer::new(access_key, secret_key),
+            security_token: Some(SecretString::from(security_token.into())),
+            domain_id: None,
+        })
+    }
+
+    /// IAM password login of `user` in account `domain_name`, domain-scoped (OSM is a global service).
+    pub fn password(
+        user: impl Into<String>,
+        password: impl Into<String>,
+        domain_name: impl Into<String>,
+    ) -> Self {
+        let domain_name = domain_name.into();
+        Credentials::Password(PasswordLogin {
+            user: user.into(),
+            password: SecretString::from(password.into()),
+            scope: TokenScope::DomainName(domain_name.clone()),
+            domain_name,
+        })
+    }
+
+    /// A ready IAM token.
+    pub fn token(token: impl Into<String>) -> Self {
+        Credentials::Token(SecretString::from(token.into()))
+    }
+
+    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK credentials.
+    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        if let Credentials::AkSk(c) = &mut self {
+            c.domain_id = Some(domain_id.into());
+        }
+        self
+    }
+
+    /// Sets the scope of the token of a password login (default: the user's account, by name).
+    pub fn with_token_scope(mut self, scope: TokenScope) -> Self {
+        if let Credentials::Password(p) = &mut self {
+            p.scope = scope;
+        }
+        self
+    }
+
+    /// Credentials from `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN` and `_DOMAIN_ID`; `Ok(None)` when
+    /// no AK is set, an error when only one of AK and SK is.
+    pub fn from_env() -> Result<Option<Self>, crate::Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Credentials::from_env`], reading variables through `lookup` (for tests and
+    /// configuration systems).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, crate::Error> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let (ak, sk) = (get(ENV_AK), get(ENV_SK));
+        let creds = match (ak, sk) {
+            (None, None) => return Ok(None),
+            (Some(ak), Some(sk)) => match get(ENV_SECURITY_TOKEN) {
+                Some(token) => Credentials::temporary(ak, sk, token),
+                None => Credentials::ak_sk(ak, sk),
+            },
+            (Some(_), None) => {
+                return Err(crate::Error::Config(format!("{ENV_AK} is set but {ENV_SK} is not")));
+            }
+            (None, Some(_)) => {
+                return Err(crate::Error::Config(format!("{ENV_SK} is set but {ENV_AK} is not")));
+            }
+        };
+        Ok(Some(match get(ENV_DOMAIN_ID) {
+            Some(id) => creds.with_domain_id(id),
+            None => creds,
+        }))
+    }
+
+    /// The access key, for AK/SK credentials.
+    pub fn access_key(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk(c) => Some(c.signer.access_key()),
+            _ => None,
+        }
+    }
+
+    /// The account (domain) id, for AK/SK credentials that have one.
+    pub fn domain_id(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk(c) => c.domain_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// AK/SK credentials, optionally temporary (with a security token).
+#[derive(Clone)]
+pub struct AkSkCredentials {
+    pub(crate) signer: Signer,
+    pub(crate) security_token: Option<SecretString>,
+    pub(crate) domain_id: Option<String>,
+}
+
+impl fmt::Debug for AkSkCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AkSkCredentials")
+            .field("access_key", &self.signer.access_key())
+            .field("secret_key", &"[redacted]")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("domain_id", &self.domain_id)
+            .finish()
+    }
+}
+
+/// An IAM password login (`POST {iam}/v3/auth/tokens`).
+#[derive(Clone)]
+pub struct PasswordLogin {
+    pub(crate) user: String,
+    pub(crate) password: SecretString,
+    pub(crate) domain_name: String,
+    pub(crate) scope: TokenScope,
+}
+
+impl fmt::Debug for PasswordLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordLogin")
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .field("domain_name", &self.domain_name)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// What an IAM token is scoped to. Domain scope gives a token for global services such as OSM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenScope {
+    /// The account, by name.
+    DomainName(String),
+    /// The account, by id.
+    DomainId(String),
+    /// A project, by id (as in the OSM docs' generic sample).
+    ProjectId(String),
+    /// A project, by name (a region id such as `cn-south-1`).
+    ProjectName(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn reads_the_huawei_sdk_variables() {
+        let c = Credentials::from_lookup(lookup(&[
+            (ENV_AK, "AK1"),
+            (ENV_SK, "SK1"),
+            (ENV_DOMAIN_ID, "dom"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(c.access_key(), Some("AK1"));
+        assert_eq!(c.domain_id(), Some("dom"));
+        let Credentials::AkSk(ak) = &c else { panic!("AK/SK expected") };
+        assert!(ak.security_token.is_none());
+
+        let c = Credentials::from_lookup(lookup(&[
+            (ENV_AK, "AK1"),
+            (ENV_SK, "SK1"),
+            (ENV_SECURITY_TOKEN, "tok"),
+        ]))
+        .unwrap()
+        .unwrap();
+        let Credentials::AkSk(ak) = &c else { panic!("AK/SK expected") };
+        assert!(ak.security_token.is_some());
+    }
+
+    #[test]
+    fn half_set_variables_are_a_clear_error() {
+        let err = Credentials::from_lookup(lookup(&[(ENV_AK, "AK1")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_SK), "{err}");
+        assert!(Credentials::from_lookup(lookup(&[])).unwrap().is_none());
+    }
+
+    #[test]
+    fn debug_redacts_every_secret() {
+        let all = [
+            Credentials::temporary("AK", "the-sk", "the-sec-token").with_domain_id("d"),
+            Credentials::password("u", "the-password", "acct"),
+            Credentials::token("the-token"),
+        ];
+        for c in all {
+            let s = format!("{c:?}");
+            for secret in ["the-sk", "the-sec-token", "the-password", "the-token"] {
+                assert!(!s.contains(secret), "{s}");
+            }
+        }
+    }
+}

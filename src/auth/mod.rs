@@ -1,0 +1,9 @@
+//! Authentication: credentials, the SDK-HMAC-SHA256 signer and IAM tokens.
+
+pub mod credentials;
+pub(crate) mod iam;
+pub mod signer;
+
+pub use credentials::{AkSkCredentials, Credentials, PasswordLogin, TokenScope};
+pub use iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN};
+pub use signer::{Signature, SignableRequest, Signer};

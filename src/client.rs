@@ -1,0 +1,446 @@
+//! Building a [`Client`]: endpoint or region, credentials, default headers, timeouts.
+//!
+//! ```no_run
+//! # async fn demo() -> huaweicloud_osm::Result<()> {
+//! use huaweicloud_osm::{Client, Credentials, Region};
+//! let client = Client::builder()
+//!     .region(Region::AP_SOUTHEAST_3)
+//!     .credentials(Credentials::ak_sk("AK", "SK").with_domain_id("my-account-id"))
+//!     .language("en-us")
+//!     .build()?;
+//! let regions = client.list_regions_v1().send().await?;
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::ExposeSecret;
+
+use crate::auth::credentials::{self, AkSkCredentials, Credentials};
+use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, TokenSource};
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::Client;
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of a whole HTTP exchange (attachments can be large; Huawei's Go SDK uses 120 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// User-Agent sent with every request.
+pub const USER_AGENT: &str = concat!("huaweicloud-osm-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A Huawei Cloud region hosting OSM. Any region id is accepted; the known ones are constants.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Region(std::borrow::Cow<'static, str>);
+
+impl Region {
+    /// Chinese mainland site (`osm.cn-south-1.myhuaweicloud.com`).
+    pub const CN_SOUTH_1: Region = Region(std::borrow::Cow::Borrowed("cn-south-1"));
+    /// International site (`osm.ap-southeast-3.myhuaweicloud.com`).
+    pub const AP_SOUTHEAST_3: Region = Region(std::borrow::Cow::Borrowed("ap-southeast-3"));
+    /// Europe site (`osm.eu-west-101.myhuaweicloud.eu`).
+    pub const EU_WEST_101: Region = Region(std::borrow::Cow::Borrowed("eu-west-101"));
+
+    /// Any region id, e.g. `"cn-south-1"`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Region(std::borrow::Cow::Owned(id.into()))
+    }
+
+    /// The region id.
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+
+    /// The OSM endpoint of the region: the documented host for the known regions,
+    /// `https://osm.{region}.myhuaweicloud.com` for others. `HUAWEICLOUD_SDK_REGION_OSM_{REGION}`
+    /// (upper case, `-` as `_`) overrides it, as with Huawei's SDKs.
+    pub fn endpoint(&self) -> Result<String, Error> {
+        let id = self.id();
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(Error::Config(format!(
+                "`{id}` is not a region id (letters, digits and `-` only)"
+            )));
+        }
+        let var = format!(
+            "HUAWEICLOUD_SDK_REGION_OSM_{}",
+            id.to_ascii_uppercase().replace('-', "_")
+        );
+        if let Some(url) = std::env::var(&var)
+            .ok()
+            .and_then(|v| v.split(',').next().map(str::trim).map(str::to_owned))
+            .filter(|v| !v.is_empty())
+        {
+            return Ok(url);
+        }
+        Ok(match id {
+            "eu-west-101" => "https://osm.eu-west-101.myhuaweicloud.eu".to_string(),
+            other => format!("https://osm.{other}.myhuaweicloud.com"),
+        })
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Region {
+    fn from(s: &str) -> Self {
+        Region::new(s)
+    }
+}
+
+/// Builds a [`Client`]. Every setting is optional except where to send requests (an endpoint or a
+/// region) and credentials (explicit, or `HUAWEICLOUD_SDK_*` in the environment).
+#[derive(Debug, Default, Clone)]
+pub struct ClientBuilder {
+    endpoint: Option<String>,
+    region: Option<Region>,
+    credentials: Option<Credentials>,
+    domain_id: Option<String>,
+    iam_endpoint: Option<String>,
+    language: Option<String>,
+    time_zone: Option<String>,
+    site: Option<i32>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    token_refresh_margin: Option<Duration>,
+    from_env: Option<bool>,
+}
+
+impl ClientBuilder {
+    /// Sends requests to this URL (e.g. `https://osm.cn-south-1.myhuaweicloud.com`, or a sandbox).
+    /// Wins over [`ClientBuilder::region`].
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Sends requests to the OSM endpoint of a region.
+    pub fn region(mut self, region: impl Into<Region>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Authenticates with these credentials (wins over the environment).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The account (domain) id sent as `X-Domain-Id` with AK/SK credentials (wins over the one in
+    /// the credentials and `HUAWEICLOUD_SDK_DOMAIN_ID`).
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// IAM endpoint for password logins (default `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
+    /// `https://iam.myhuaweicloud.com`).
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// Default `X-Language` (e.g. `en-us`); a call can set its own.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Default `X-Time-Zone` (e.g. `GMT+8`); a call can set its own.
+    pub fn time_zone(mut self, time_zone: impl Into<String>) -> Self {
+        self.time_zone = Some(time_zone.into());
+        self
+    }
+
+    /// Default `X-Site`: 0 China site, 1 International site; a call can set its own.
+    pub fn site(mut self, site: i32) -> Self {
+        self.site = Some(site);
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one whole HTTP exchange, body included (default 120 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Refresh an IAM token when less than this is left before it expires (default 1 h).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = Some(margin);
+        self
+    }
+
+    /// Whether to read credentials from `HUAWEICLOUD_SDK_*` when none were given (default true).
+    pub fn credentials_from_env(mut self, enabled: bool) -> Self {
+        self.from_env = Some(enabled);
+        self
+    }
+
+    /// Builds the client. Fails, without panicking, on any bad setting.
+    pub fn build(self) -> Result<Client, Error> {
+        let endpoint = match (&self.endpoint, &self.region) {
+            (Some(url), _) => url.clone(),
+            (None, Some(region)) => region.endpoint()?,
+            (None, None) => {
+                return Err(Error::Config(
+                    "no endpoint: set `.endpoint(url)` or `.region(region)`".into(),
+                ));
+            }
+        };
+        let base = parse_http_url(&endpoint, "endpoint")?;
+        let baseurl = base.as_str().trim_end_matches('/').to_string();
+
+        let credentials = match self.credentials.clone() {
+            Some(c) => c,
+            None if self.from_env != Some(false) => Credentials::from_env()?.ok_or_else(|| {
+                Error::Config(format!(
+                    "no credentials: pass `.credentials(..)` or set {} and {}",
+                    credentials::ENV_AK,
+                    credentials::ENV_SK
+                ))
+            })?,
+            None => return Err(Error::Config("no credentials given".into())),
+        };
+
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+
+        let auth = self.auth(credentials, &http)?;
+        let defaults = Defaults {
+            language: header_value(self.language.as_deref(), "language")?,
+            time_zone: header_value(self.time_zone.as_deref(), "time zone")?,
+            site: match self.site {
+                Some(s @ 0..=1) => Some(HeaderValue::from(s)),
+                Some(s) => {
+                    return Err(Error::Config(format!(
+                        "site must be 0 (China) or 1 (International), not {s}"
+                    )));
+                }
+                None => None,
+            },
+        };
+        let shared = Shared(Arc::new(State {
+            auth,
+            defaults,
+            user_agent: HeaderValue::from_static(USER_AGENT),
+            clock: Clock::default(),
+        }));
+        Ok(Client::new_with_client(&baseurl, http, shared))
+    }
+
+    fn auth(&self, credentials: Credentials, http: &reqwest::Client) -> Result<Auth, Error> {
+        Ok(match credentials {
+            Credentials::AkSk(mut c) => {
+                if let Some(id) = self.domain_id.clone() {
+                    c.domain_id = Some(id);
+                }
+                if c.domain_id.is_none() {
+                    c.domain_id = std::env::var(credentials::ENV_DOMAIN_ID)
+                        .ok()
+                        .filter(|v| !v.is_empty());
+                }
+                let domain_id = c.domain_id.clone().ok_or_else(|| {
+                    Error::Config(format!(
+                        "OSM is a global service: AK/SK credentials need the account (domain) id; \
+                         set `.domain_id(..)` or {}",
+                        credentials::ENV_DOMAIN_ID
+                    ))
+                })?;
+                let domain_id = header_value(Some(&domain_id), "domain id")?
+                    .expect("a value was given");
+                let security_token = match &c.security_token {
+                    Some(t) => {
+                        let mut v = HeaderValue::from_str(t.expose_secret()).map_err(|_| {
+                            Error::Config("the security token is not a valid header value".into())
+                        })?;
+                        v.set_sensitive(true);
+                        Some(v)
+                    }
+                    None => None,
+                };
+                Auth::AkSk {
+                    creds: c,
+                    domain_id,
+                    security_token,
+                }
+            }
+            Credentials::Token(t) => Auth::Token(TokenSource::Static(t)),
+            Credentials::Password(login) => {
+                let endpoint = self
+                    .iam_endpoint
+                    .clone()
+                    .or_else(|| std::env::var(credentials::ENV_IAM_ENDPOINT).ok())
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_string());
+                Auth::Token(TokenSource::Login {
+                    login,
+                    endpoint: parse_http_url(&endpoint, "IAM endpoint")?,
+                    http: http.clone(),
+                    cache: Default::default(),
+                    refresh_margin: self.token_refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
+                })
+            }
+        })
+    }
+}
+
+fn parse_http_url(url: &str, what: &str) -> Result<reqwest::Url, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Config(format!("{what} `{url}` is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::Config(format!(
+            "{what} `{url}` must be an http(s) URL with a host"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "{what} `{url}` must not have a query or fragment"
+        )));
+    }
+    Ok(parsed)
+}
+
+fn header_value(value: Option<&str>, what: &str) -> Result<Option<HeaderValue>, Error> {
+    value
+        .map(|v| {
+            HeaderValue::from_str(v)
+                .map_err(|_| Error::Config(format!("{what} `{v}` is not a valid header value")))
+        })
+        .transpose()
+}
+
+/// The client's state shared by every call (the generated client's inner type).
+#[derive(Clone)]
+pub struct Shared(pub(crate) Arc<State>);
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.0.auth {
+            Auth::AkSk { creds, .. } => format!("{creds:?}"),
+            Auth::Token(TokenSource::Static(_)) => "Token([redacted])".into(),
+            Auth::Token(TokenSource::Login { login, endpoint, .. }) => {
+                format!("PasswordLogin {{ {login:?}, iam: {endpoint} }}")
+            }
+        };
+        f.debug_struct("Shared")
+            .field("auth", &auth)
+            .field("language", &self.0.defaults.language)
+            .field("time_zone", &self.0.defaults.time_zone)
+            .field("site", &self.0.defaults.site)
+            .field("clock_offset_secs", &self.0.clock.offset())
+            .finish()
+    }
+}
+
+pub(crate) struct State {
+    pub(crate) auth: Auth,
+    pub(crate) defaults: Defaults,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) clock: Clock,
+}
+
+pub(crate) enum Auth {
+    AkSk {
+        creds: AkSkCredentials,
+        domain_id: HeaderValue,
+        security_token: Option<HeaderValue>,
+    },
+    Token(TokenSource),
+}
+
+pub(crate) struct Defaults {
+    pub(crate) language: Option<HeaderValue>,
+    pub(crate) time_zone: Option<HeaderValue>,
+    pub(crate) site: Option<HeaderValue>,
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Seconds added to the local clock when signing (learned from the server; 0 at first).
+    pub fn clock_offset(&self) -> i64 {
+        progenitor_client::ClientInfo::inner(self).0.clock.offset()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials::ak_sk("AK", "SK").with_domain_id("d")
+    }
+
+    #[test]
+    fn known_regions_map_to_documented_hosts() {
+        assert_eq!(
+            Region::CN_SOUTH_1.endpoint().unwrap(),
+            "https://osm.cn-south-1.myhuaweicloud.com"
+        );
+        assert_eq!(
+            Region::AP_SOUTHEAST_3.endpoint().unwrap(),
+            "https://osm.ap-southeast-3.myhuaweicloud.com"
+        );
+        assert_eq!(
+            Region::EU_WEST_101.endpoint().unwrap(),
+            "https://osm.eu-west-101.myhuaweicloud.eu"
+        );
+        assert_eq!(
+            Region::new("la-north-2").endpoint().unwrap(),
+            "https://osm.la-north-2.myhuaweicloud.com"
+        );
+        assert!(Region::new("bad/region").endpoint().is_err());
+    }
+
+    #[test]
+    fn bad_configuration_is_an_error_not_a_panic() {
+        let cases = [
+            Client::builder().credentials(creds()),
+            Client::builder().endpoint("not a url").credentials(creds()),
+            Client::builder().endpoint("ftp://x").credentials(creds()),
+            Client::builder().endpoint("http://x?q=1").credentials(creds()),
+            Client::builder().endpoint("http://x").credentials(creds()).site(7),
+            Client::builder().endpoint("http://x").credentials(creds()).language("a\nb"),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials(Credentials::ak_sk("AK", "SK"))
+                .credentials_from_env(false),
+            Client::builder().endpoint("http://x").credentials_from_env(false),
+        ];
+        for b in cases {
+            let err = b.clone().build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{b:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn debug_of_a_client_shows_no_secret() {
+        let c = Client::builder()
+            .endpoint("http://127.0.0.1:1")
+            .credentials(Credentials::temporary("AK", "s3cr3t-sk", "s3cr3t-token").with_domain_id("d"))
+            .build()
+            .unwrap();
+        let s = format!("{c:?}");
+        assert!(s.contains("AK"));
+        assert!(!s.contains("s3cr3t"), "{s}");
+    }
+}

@@ -1,0 +1,394 @@
+//! The one error type users handle, and the decoding of error responses however they arrive.
+//!
+//! OSM answers errors in several shapes: HTTP 4xx/5xx with `{"error_code","error_msg"}`, HTTP **200**
+//! with a non-empty `error_code` (business errors `OSM.0101xxxx`), gateway HTML pages, empty bodies,
+//! truncated JSON. Every one of them becomes [`Error::Service`] with a [`ServiceError`] that keeps the
+//! status, code, message, request id and raw body.
+
+pub mod codes;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Result of every fallible SDK call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Header carrying the request id of every OSM response.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Longest raw body kept in an error (longer bodies are cut, marked with `…`).
+pub const MAX_RAW_BODY: usize = 64 * 1024;
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client could not be built (bad endpoint, missing credentials, …).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The request was refused before anything was sent (bad argument).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The service (or the gateway in front of it) answered with an error.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+    /// No usable response: connection refused, reset, TLS failure, timeout.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// A success response whose body does not match the documented schema.
+    #[error("cannot decode the response: {source}")]
+    Decode {
+        /// The body as received (cut to [`MAX_RAW_BODY`]).
+        body: String,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Reading or writing a local file or stream failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Signing the request failed.
+    #[error("cannot sign the request: {0}")]
+    Sign(#[from] crate::auth::signer::SignError),
+}
+
+impl Error {
+    /// The service error, when the server answered with one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// HTTP status of the response, when there was one (200 for business errors).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`OSM.01010015`, `APIGW.0301`, …).
+    pub fn code(&self) -> Option<&str> {
+        self.service().and_then(ServiceError::code)
+    }
+
+    /// The `X-Request-Id` of the failed response, to quote to Huawei support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.service().and_then(|e| e.request_id.as_deref())
+    }
+
+    /// The ticket (or resource) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.service().is_some_and(|e| {
+            e.status == 404 || e.code() == Some(codes::CASE_NOT_FOUND.code)
+        })
+    }
+
+    /// Authentication or authorization failed (bad signature, expired token, no permission).
+    pub fn is_auth(&self) -> bool {
+        self.service().is_some_and(|e| {
+            matches!(e.status, 401 | 403)
+                || matches!(
+                    e.code(),
+                    Some("OSM.0002" | "OSM.0003" | "OSM.01010002" | "OSM.01010003")
+                )
+                || e.code().is_some_and(|c| {
+                    c.starts_with("APIGW.030") || c.starts_with("APIG.030")
+                })
+        })
+    }
+
+    /// The server throttled the call (HTTP 429 or an urge sent too soon).
+    pub fn is_throttled(&self) -> bool {
+        self.service().is_some_and(|e| {
+            e.status == 429
+                || matches!(e.code(), Some("OSM.01010004" | "OSM.01010024"))
+        })
+    }
+
+    /// Trying the same call again later may succeed (network failure, 429, 502/503/504).
+    /// This says nothing about whether retrying is *safe*: a creation may already have happened.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Service(e) => matches!(e.status, 408 | 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        Error::Transport(e.without_url())
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Error::Service(Box::new(e))
+    }
+}
+
+impl From<progenitor_client::Error<ServiceError>> for Error {
+    fn from(e: progenitor_client::Error<ServiceError>) -> Self {
+        use progenitor_client::Error as P;
+        match e {
+            P::InvalidRequest(msg) => Error::InvalidRequest(msg),
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => e.into(),
+            P::ErrorResponse(rv) => {
+                let status = rv.status().as_u16();
+                let request_id = header_str(rv.headers(), REQUEST_ID_HEADER);
+                let mut err = rv.into_inner();
+                if err.status == 0 && err.raw_body.is_none() && err.error_code.is_none() {
+                    // Made by the client itself before sending (see `hooks::local_error`).
+                    return Error::InvalidRequest(err.error_msg.unwrap_or_default());
+                }
+                if err.status == 0 {
+                    err.status = status;
+                }
+                if err.request_id.is_none() {
+                    err.request_id = request_id;
+                }
+                err.into()
+            }
+            P::InvalidResponsePayload(bytes, source) => Error::Decode {
+                body: raw_text(&bytes),
+                source,
+            },
+            P::UnexpectedResponse(resp) => {
+                // The exec hook turns every non-2xx into an error envelope, so this only happens
+                // for a success status the spec does not declare.
+                let status = resp.status().as_u16();
+                ServiceError {
+                    status,
+                    request_id: header_str(resp.headers(), REQUEST_ID_HEADER),
+                    error_msg: Some(format!("undocumented response status {status}")),
+                    ..ServiceError::default()
+                }
+                .into()
+            }
+            P::Custom(msg) => Error::InvalidRequest(msg),
+        }
+    }
+}
+
+/// An error answered by the service or its gateway.
+///
+/// Replaces the spec's `ErrorResponse` in the generated code, so generated and hand-written
+/// operations report errors alike. Serializes to the wire shape (`error_code`, `error_msg`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ServiceError {
+    /// HTTP status (200 for business errors reported in a success response).
+    #[serde(rename = "x-sdk-status", default, skip_serializing)]
+    pub status: u16,
+    /// Error code, e.g. `OSM.01010015` or `APIGW.0301`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    /// The request id (`X-Request-Id` header, or the body's `request_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Encoded details of an IAM policy denial (decode them with IAM's decode API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoded_authorization_message: Option<String>,
+    /// The response body as received (cut to [`MAX_RAW_BODY`]), when there was one.
+    #[serde(rename = "x-sdk-raw-body", default, skip_serializing)]
+    pub raw_body: Option<String>,
+}
+
+impl ServiceError {
+    /// The error code, if the body had one.
+    pub fn code(&self) -> Option<&str> {
+        self.error_code.as_deref().filter(|c| !c.is_empty())
+    }
+
+    /// The error message, if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        self.error_msg.as_deref().filter(|c| !c.is_empty())
+    }
+
+    /// The documented meaning of the code, when it is a known OSM code.
+    pub fn known_code(&self) -> Option<&'static codes::ErrorCode> {
+        self.code().and_then(codes::lookup)
+    }
+
+    /// Decodes an error response leniently, as Huawei's SDKs do: `error_code`/`error_msg`, then
+    /// `errorCode`/`errorMsg`, then `code`/`message`, then the same inside nested objects; a body that
+    /// is not JSON becomes the message. Never fails, never panics.
+    pub fn from_body(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        let raw = (!body.is_empty()).then(|| raw_text(body));
+        let mut err = ServiceError {
+            status,
+            request_id,
+            raw_body: raw.clone(),
+            ..Default::default()
+        };
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(value) => {
+                if let Some((code, msg)) = find_code_and_message(&value, 0) {
+                    err.error_code = code;
+                    err.error_msg = msg;
+                }
+                if let Some(obj) = value.as_object() {
+                    err.encoded_authorization_message = obj
+                        .get("encoded_authorization_message")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
+                    if err.request_id.is_none() {
+                        err.request_id = obj
+                            .get("request_id")
+                            .and_then(|v| v.as_str())
+                            .map(str::to_owned);
+                    }
+                }
+                if err.error_msg.is_none() && err.error_code.is_none() {
+                    err.error_msg = raw;
+                }
+            }
+            Err(e) if !body.is_empty() && looks_like_json(body) => {
+                err.error_msg = Some(format!("malformed JSON response ({e})"));
+            }
+            Err(_) => err.error_msg = raw,
+        }
+        err
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.code(), self.message()) {
+            (Some(c), Some(m)) => write!(f, "{c}: {}", one_line(m))?,
+            (Some(c), None) => write!(f, "{c}")?,
+            (None, Some(m)) => write!(f, "{}", one_line(m))?,
+            (None, None) => write!(f, "error response with no body")?,
+        }
+        write!(f, " (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+fn one_line(s: &str) -> String {
+    const MAX: usize = 300;
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > MAX {
+        format!("{}…", flat.chars().take(MAX).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn looks_like_json(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+type CodeAndMessage = (Option<String>, Option<String>);
+
+fn find_code_and_message(value: &serde_json::Value, depth: usize) -> Option<CodeAndMessage> {
+    const PAIRS: [(&str, &str); 3] = [
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+    ];
+    let obj = value.as_object()?;
+    for (c, m) in PAIRS {
+        let code = obj.get(c).and_then(scalar_text);
+        let msg = obj.get(m).and_then(scalar_text);
+        if code.is_some() || msg.is_some() {
+            return Some((code, msg));
+        }
+    }
+    if depth >= 4 {
+        return None;
+    }
+    obj.values()
+        .filter(|v| v.is_object())
+        .find_map(|v| find_code_and_message(v, depth + 1))
+}
+
+fn scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The body as text, cut to [`MAX_RAW_BODY`] bytes on a character boundary.
+pub(crate) fn raw_text(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(MAX_RAW_BODY)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > MAX_RAW_BODY {
+        s.push('…');
+    }
+    s
+}
+
+pub(crate) fn header_str(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_osm_error_body() {
+        let e = ServiceError::from_body(400, Some("rid".into()), br#"{"error_code":"OSM.0001","error_msg":"failed"}"#);
+        assert_eq!(e.code(), Some("OSM.0001"));
+        assert_eq!(e.message(), Some("failed"));
+        assert_eq!(e.to_string(), "OSM.0001: failed (HTTP 400, request id rid)");
+        assert_eq!(e.raw_body.as_deref(), Some(r#"{"error_code":"OSM.0001","error_msg":"failed"}"#));
+    }
+
+    #[test]
+    fn decodes_nested_and_alternative_shapes() {
+        let e = ServiceError::from_body(401, None, br#"{"error":{"code":"APIGW.0301","message":"Incorrect IAM authentication information"}}"#);
+        assert_eq!(e.code(), Some("APIGW.0301"));
+        let e = ServiceError::from_body(400, None, br#"{"errorCode":"X","errorMsg":"y"}"#);
+        assert_eq!((e.code(), e.message()), (Some("X"), Some("y")));
+    }
+
+    #[test]
+    fn non_json_and_truncated_bodies_keep_the_text() {
+        let e = ServiceError::from_body(502, None, b"<html>Bad Gateway</html>");
+        assert_eq!(e.code(), None);
+        assert_eq!(e.message(), Some("<html>Bad Gateway</html>"));
+        let e = ServiceError::from_body(500, None, br#"{"error_code":"OSM.00"#);
+        assert!(e.message().unwrap().starts_with("malformed JSON"));
+        assert_eq!(e.raw_body.as_deref(), Some(r#"{"error_code":"OSM.00"#));
+        let e = ServiceError::from_body(503, Some("r".into()), b"");
+        assert_eq!(e.raw_body, None);
+        assert_eq!(e.to_string(), "error response with no body (HTTP 503, request id r)");
+    }
+
+    #[test]
+    fn raw_body_is_capped() {
+        let big = vec![b'x'; MAX_RAW_BODY + 10];
+        let e = ServiceError::from_body(500, None, &big);
+        assert_eq!(e.raw_body.unwrap().chars().count(), MAX_RAW_BODY + 1);
+    }
+
+    #[test]
+    fn deeply_nested_json_does_not_recurse_without_bound() {
+        let body = "{\"a\":".repeat(100) + "1" + &"}".repeat(100);
+        let e = ServiceError::from_body(500, None, body.as_bytes());
+        assert_eq!(e.code(), None);
+    }
+}
