@@ -85,21 +85,167 @@ pub fn strip_manual_operations(doc: &mut serde_json::Value) {
 pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
     let mut doc = doc;
     strip_manual_operations(&mut doc);
+    relax_response_schemas(&mut doc);
+    plain_integers(&mut doc);
     let operations = count_operations(&doc);
+    let doc_for_mocks = doc.clone();
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut generator = Generator::new(&settings());
     let client = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor: {e}"))?;
-    let mocks = generator
-        .httpmock(&spec, "crate")
+    let mock_spec: openapiv3::OpenAPI = serde_json::from_value(scalar_array_query_params(doc_for_mocks))
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mocks = Generator::new(&settings())
+        .httpmock(&mock_spec, "crate")
         .map_err(|e| format!("progenitor httpmock: {e}"))?;
     Ok(Generated {
         client: format_tokens(client)?,
         mocks: format_tokens(mocks)?,
         operations,
     })
+}
+
+/// Keywords that typify turns into checks when decoding.
+const LIMITS: [&str; 9] = [
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "multipleOf",
+];
+
+/// Removes the documented limits from every schema a response can contain, so decoding never fails
+/// because the server sent a longer name or a larger number than the docs say (the docs are often
+/// wrong there). Request-only schemas keep their limits: the generated builders check them before
+/// anything is sent. The spec keeps every limit for readers; only the generated types differ.
+pub fn relax_response_schemas(doc: &mut serde_json::Value) {
+    let mut reachable = std::collections::BTreeSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for item in paths.values().filter_map(|i| i.as_object()) {
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                if let Some(responses) = op.get("responses") {
+                    collect_refs(responses, &mut pending);
+                }
+            }
+        }
+    }
+    if let Some(responses) = doc.pointer("/components/responses") {
+        collect_refs(responses, &mut pending);
+    }
+    let schemas = doc.pointer("/components/schemas").cloned().unwrap_or_default();
+    while let Some(name) = pending.pop() {
+        if reachable.insert(name.clone()) {
+            if let Some(schema) = schemas.get(&name) {
+                collect_refs(schema, &mut pending);
+            }
+        }
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(|s| s.as_object_mut()) {
+        for (name, schema) in schemas.iter_mut() {
+            if reachable.contains(name) {
+                strip_limits(schema);
+            }
+        }
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("$ref", Some(r)) => {
+                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                            out.push(name.to_string());
+                        }
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+fn strip_limits(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            for limit in LIMITS {
+                map.remove(limit);
+            }
+            for (key, value) in map.iter_mut() {
+                // `properties` maps names to schemas; `example`s are data, not schemas.
+                if key != "example" && key != "examples" {
+                    strip_limits(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_limits),
+        _ => {}
+    }
+}
+
+/// typify turns `minimum: 0` into `u32` and `minimum: 1` into `NonZeroU32`, which makes callers write
+/// `NonZeroU32::new(5).unwrap()` for a page size. Integers are generated as their declared format
+/// (`i32`/`i64`) and the server checks their range; the bounds stay in the spec for readers.
+pub fn plain_integers(doc: &mut serde_json::Value) {
+    match doc {
+        serde_json::Value::Object(map) => {
+            if map.get("type").and_then(|t| t.as_str()) == Some("integer") {
+                for bound in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                    map.remove(bound);
+                }
+            }
+            for (key, value) in map.iter_mut() {
+                if key != "example" && key != "examples" {
+                    plain_integers(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(plain_integers),
+        _ => {}
+    }
+}
+
+/// progenitor 0.15.1's httpmock generator calls `to_string()` on array query parameters, which does
+/// not compile. The mocks are generated from a copy of the spec where such parameters are single
+/// strings: `when.search_key("a")` then matches one of the repeated `search_key=` pairs.
+pub fn scalar_array_query_params(mut doc: serde_json::Value) -> serde_json::Value {
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+            for (key, op) in item.iter_mut() {
+                if !METHODS.contains(&key.as_str()) {
+                    continue;
+                }
+                let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else {
+                    continue;
+                };
+                for param in params {
+                    let is_array_query = param.get("in").and_then(|v| v.as_str()) == Some("query")
+                        && param.pointer("/schema/type").and_then(|v| v.as_str()) == Some("array");
+                    if is_array_query {
+                        let item_type = param
+                            .pointer("/schema/items/type")
+                            .cloned()
+                            .unwrap_or_else(|| "string".into());
+                        param["schema"] = serde_json::json!({ "type": item_type });
+                    }
+                }
+            }
+        }
+    }
+    doc
 }
 
 fn count_operations(doc: &serde_json::Value) -> usize {
