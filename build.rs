@@ -29,5 +29,6 @@ fn run() -> Result<(), String> {
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
     fs::write(out.join("codegen.rs"), generated.client).map_err(|e| e.to_string())?;
     fs::write(out.join("httpmock.rs"), generated.mocks).map_err(|e| e.to_string())?;
+    fs::write(out.join("operations.rs"), generated.table).map_err(|e| e.to_string())?;
     Ok(())
 }

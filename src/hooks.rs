@@ -14,6 +14,7 @@ use secrecy::ExposeSecret;
 
 use crate::client::{Auth, Shared};
 use crate::clock;
+use crate::operations;
 use crate::error::{self, ServiceError};
 use crate::Client;
 
@@ -35,9 +36,9 @@ impl ClientHooks<Shared> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        apply_defaults(&self.inner().0, request);
+        apply_defaults(&self.inner().0, request, info);
         Ok(())
     }
 
@@ -50,19 +51,25 @@ impl ClientHooks<Shared> for Client {
     }
 }
 
-/// Adds the headers every request carries, leaving those the call set.
-pub(crate) fn apply_defaults(state: &crate::client::State, request: &mut reqwest::Request) {
+/// Adds `User-Agent` and the client's default `X-Site`/`X-Language`/`X-Time-Zone` to operations
+/// that declare those headers, leaving the values the call set.
+pub(crate) fn apply_defaults(
+    state: &crate::client::State,
+    request: &mut reqwest::Request,
+    info: &OperationInfo,
+) {
+    let declared = operations::find(info.operation_id).map_or(0, |m| m.headers);
     let headers = request.headers_mut();
     headers.remove("api-version");
     headers.insert(USER_AGENT, state.user_agent.clone());
     // iRobot operations use lower-case `x-language`/`x-site`: header names are case-insensitive,
     // so one default serves both. OSM's `X-Site` is an integer and iRobot's a string; both "0"/"1".
-    for (name, value) in [
-        (X_LANGUAGE, &state.defaults.language),
-        (X_TIME_ZONE, &state.defaults.time_zone),
-        (X_SITE, &state.defaults.site),
+    for (bit, name, value) in [
+        (operations::HEADER_LANGUAGE, X_LANGUAGE, &state.defaults.language),
+        (operations::HEADER_TIME_ZONE, X_TIME_ZONE, &state.defaults.time_zone),
+        (operations::HEADER_SITE, X_SITE, &state.defaults.site),
     ] {
-        if let Some(v) = value {
+        if let Some(v) = value.as_ref().filter(|_| declared & bit != 0) {
             if !headers.contains_key(&name) {
                 headers.insert(name, v.clone());
             }

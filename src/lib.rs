@@ -23,6 +23,7 @@
 //! * `hooks` (private): signing, default headers and error decoding around every call.
 //! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
+//! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency).
 //!
 //! Generated calls return `Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>`;
 //! `?` converts that error into [`Error`], which every hand-written call returns directly.
@@ -35,6 +36,7 @@ pub mod client;
 pub(crate) mod clock;
 pub mod error;
 mod hooks;
+pub mod operations;
 
 pub use auth::{Credentials, TokenScope};
 pub use client::{ClientBuilder, Region};

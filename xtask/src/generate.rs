@@ -26,6 +26,8 @@ pub struct Generated {
     pub mocks: String,
     /// Operations that were generated (manual ones excluded).
     pub operations: usize,
+    /// `OPERATIONS`, the table of every operation (manual ones included) the hooks consult.
+    pub table: String,
 }
 
 /// The generator settings of the project.
@@ -47,11 +49,13 @@ pub fn settings() -> GenerationSettings {
 
 /// Parses the YAML text of a spec into JSON, the form every later step works on.
 pub fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
-    serde_yaml::from_str(text).map_err(|e| {
-        match e.location() {
-            Some(loc) => format!("YAML error at line {}, column {}: {e}", loc.line(), loc.column()),
-            None => format!("YAML error: {e}"),
-        }
+    serde_yaml::from_str(text).map_err(|e| match e.location() {
+        Some(loc) => format!(
+            "YAML error at line {}, column {}: {e}",
+            loc.line(),
+            loc.column()
+        ),
+        None => format!("YAML error: {e}"),
     })
 }
 
@@ -83,6 +87,7 @@ pub fn strip_manual_operations(doc: &mut serde_json::Value) {
 /// Runs progenitor on a prepared document. Errors (not panics) are returned as text; callers that
 /// must survive a generator panic wrap this in `catch_unwind`.
 pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
+    let table = operation_table(&doc)?;
     let mut doc = doc;
     strip_manual_operations(&mut doc);
     relax_response_schemas(&mut doc);
@@ -95,16 +100,114 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
     let client = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor: {e}"))?;
-    let mock_spec: openapiv3::OpenAPI = serde_json::from_value(scalar_array_query_params(doc_for_mocks))
-        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mock_spec: openapiv3::OpenAPI =
+        serde_json::from_value(scalar_array_query_params(doc_for_mocks))
+            .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mocks = Generator::new(&settings())
         .httpmock(&mock_spec, "crate")
         .map_err(|e| format!("progenitor httpmock: {e}"))?;
+    let client = format_tokens(client)?;
+    check_table_covers(&client, &table)?;
     Ok(Generated {
-        client: format_tokens(client)?,
+        client,
         mocks: format_tokens(mocks)?,
         operations,
+        table,
     })
+}
+
+/// progenitor's name for an operation: `ListCasesV1` -> `list_cases_v1`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let boundary = match prev {
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                _ => false,
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Header bit: the operation takes `X-Site` (or iRobot's `x-site`).
+pub const HEADER_SITE: u8 = 1;
+/// Header bit: the operation takes `X-Language` (or iRobot's `x-language`).
+pub const HEADER_LANGUAGE: u8 = 2;
+/// Header bit: the operation takes `X-Time-Zone`.
+pub const HEADER_TIME_ZONE: u8 = 4;
+
+/// Rust source of `OPERATIONS`: one `OperationMeta` per operation of the spec, sorted by id.
+fn operation_table(doc: &serde_json::Value) -> Result<String, String> {
+    let params = doc.pointer("/components/parameters");
+    let mut rows = Vec::new();
+    let paths = doc.get("paths").and_then(|p| p.as_object()).ok_or("the spec has no paths")?;
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let name = op
+                .get("operationId")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+            let mut headers = 0u8;
+            for param in op.get("parameters").and_then(|p| p.as_array()).into_iter().flatten() {
+                let param = match param.get("$ref").and_then(|r| r.as_str()) {
+                    Some(r) => r
+                        .strip_prefix("#/components/parameters/")
+                        .and_then(|n| params.and_then(|p| p.get(n)))
+                        .unwrap_or(param),
+                    None => param,
+                };
+                if param.get("in").and_then(|v| v.as_str()) != Some("header") {
+                    continue;
+                }
+                let header = param.get("name").and_then(|v| v.as_str()).unwrap_or_default();
+                headers |= match header.to_ascii_lowercase().as_str() {
+                    "x-site" => HEADER_SITE,
+                    "x-language" => HEADER_LANGUAGE,
+                    "x-time-zone" => HEADER_TIME_ZONE,
+                    _ => 0,
+                };
+            }
+            let idempotent = method == "get"
+                || op.get("x-idempotent").and_then(|v| v.as_bool()).unwrap_or(false);
+            rows.push((snake_case(name), name.to_string(), method.to_uppercase(), path.clone(), headers, idempotent, is_manual(op)));
+        }
+    }
+    rows.sort();
+    let mut out = String::from("/// Every operation of the spec, sorted by `id` (generated by build.rs).\n");
+    out.push_str("pub(crate) const OPERATIONS: &[OperationMeta] = &[\n");
+    for (id, name, method, path, headers, idempotent, manual) in rows {
+        out.push_str(&format!(
+            "    OperationMeta {{ id: {id:?}, name: {name:?}, method: {method:?}, path: {path:?}, headers: {headers}, idempotent: {idempotent}, manual: {manual} }},\n"
+        ));
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
+/// Every `operation_id` the generated code passes to the hooks must be in the table.
+fn check_table_covers(client: &str, table: &str) -> Result<(), String> {
+    for piece in client.split("operation_id: \"").skip(1) {
+        let id = piece.split('"').next().unwrap_or_default();
+        if !table.contains(&format!("id: {id:?},")) {
+            return Err(format!("operation `{id}` is missing from the operation table (naming mismatch)"));
+        }
+    }
+    Ok(())
 }
 
 /// Keywords that typify turns into checks when decoding.
@@ -142,7 +245,10 @@ pub fn relax_response_schemas(doc: &mut serde_json::Value) {
     if let Some(responses) = doc.pointer("/components/responses") {
         collect_refs(responses, &mut pending);
     }
-    let schemas = doc.pointer("/components/schemas").cloned().unwrap_or_default();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
     while let Some(name) = pending.pop() {
         if reachable.insert(name.clone()) {
             if let Some(schema) = schemas.get(&name) {
@@ -150,7 +256,10 @@ pub fn relax_response_schemas(doc: &mut serde_json::Value) {
             }
         }
     }
-    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(|s| s.as_object_mut()) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    {
         for (name, schema) in schemas.iter_mut() {
             if reachable.contains(name) {
                 strip_limits(schema);
