@@ -2,14 +2,21 @@
 //! downloads to any async writer or file. They go through the same hooks as generated operations,
 //! so signing, default headers and error decoding are shared.
 //!
+//! * Uploads: [`Client::upload_accessory`] (v2, streamed, optionally checked against the server's
+//!   [`AccessoryLimits`]) and [`Client::upload_accessory_v1`] (v1.0, at most 2 MB).
+//! * Downloads: every binary operation (`download_accessories`, `download_images`, `download_cases`,
+//!   `download_accessories_v1`) returns a stream; [`Download::write_to`] and [`Download::save_to`]
+//!   copy it chunk by chunk, never holding the whole body.
+//!
 //! ```no_run
 //! # async fn demo(client: huaweicloud_osm::Client) -> huaweicloud_osm::Result<()> {
-//! use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment};
-//! let uploaded = client
-//!     .upload_accessory_v1(Attachment::from_path("screenshot.png").await?, AccessoryFromV1::Incident)
-//!     .await?;
+//! use huaweicloud_osm::attachments::{AccessoryFrom, Attachment, Download};
+//! let limits = client.accessory_limits().await?;
+//! let file = Attachment::from_path("screenshot.png").await?;
+//! limits.check(&file)?;
+//! let uploaded = client.upload_accessory(file, AccessoryFrom::Incident).await?;
 //! let id = uploaded.accessory_id.clone().unwrap_or_default();
-//! client.download_accessories_v1_to_path(&[id.as_str()], "copy.png").await?;
+//! client.download_accessories().accessory_id(id).send().await?.save_to("copy.png").await?;
 //! # Ok(()) }
 //! ```
 
@@ -17,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::error::{Error, Result, ServiceError};
@@ -177,6 +184,124 @@ impl AccessoryFromV1 {
     }
 }
 
+/// What a v2 attachment is for (`accessoryFrom` of `UploadAccessory`, `accessory_from` of
+/// `UploadJsonAccessories`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessoryFrom {
+    /// Attached to a new ticket.
+    Incident,
+    /// Attached to a message.
+    Message,
+}
+
+impl AccessoryFrom {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessoryFrom::Incident => "incident",
+            AccessoryFrom::Message => "message",
+        }
+    }
+}
+
+/// The server's attachment limits (`ShowAccessoryLimits`), parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessoryLimits {
+    /// Most files per ticket or message.
+    pub max_count: Option<u64>,
+    /// Largest file, in bytes (the server states MB).
+    pub max_size: Option<u64>,
+    /// Allowed extensions, lower case without dot; empty when the server states none.
+    pub file_types: Vec<String>,
+}
+
+impl AccessoryLimits {
+    /// Reads the limits from the response type (numbers given as strings or numbers).
+    pub fn from_vo(vo: &types::AccessoryLimitVo) -> Self {
+        fn number(v: &Option<serde_json::Value>) -> Option<u64> {
+            match v.as_ref()? {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            }
+        }
+        Self {
+            max_count: number(&vo.limit_count),
+            max_size: number(&vo.limit_size).map(|mb| mb.saturating_mul(1024 * 1024)),
+            file_types: vo
+                .limit_file_type
+                .as_deref()
+                .unwrap_or_default()
+                .split([',', ';', '|', ' '])
+                .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        }
+    }
+
+    /// Refuses an attachment over the size limit (when its length is known) or of a type outside
+    /// the allowed list, with an error that says which limit.
+    pub fn check(&self, attachment: &Attachment) -> Result<()> {
+        if let (Some(max), Some(len)) = (self.max_size, attachment.len()) {
+            if len > max {
+                return Err(Error::InvalidRequest(format!(
+                    "attachment `{}` is {len} bytes; the server accepts at most {max} bytes",
+                    attachment.name
+                )));
+            }
+        }
+        if !self.file_types.is_empty() {
+            let ext = attachment.extension().unwrap_or_default();
+            if !self.file_types.contains(&ext) {
+                return Err(Error::InvalidRequest(format!(
+                    "attachment `{}` is not of a type the server accepts ({})",
+                    attachment.name,
+                    self.file_types.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses more attachments than the server accepts on one ticket or message.
+    pub fn check_count(&self, count: usize) -> Result<()> {
+        match self.max_count {
+            Some(max) if count as u64 > max => Err(Error::InvalidRequest(format!(
+                "{count} attachments; the server accepts at most {max}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Streams a binary response (any download operation) without holding it in memory.
+pub trait Download {
+    /// Copies the body into `writer` chunk by chunk; returns the bytes written.
+    fn write_to<W>(self, writer: W) -> impl std::future::Future<Output = Result<u64>> + Send
+    where
+        W: AsyncWrite + Unpin + Send;
+
+    /// Writes the body to `path`, which appears only once complete (a `.part` file beside it is
+    /// written first and removed on failure); returns the bytes written.
+    fn save_to(
+        self,
+        path: impl AsRef<Path> + Send,
+    ) -> impl std::future::Future<Output = Result<u64>> + Send;
+}
+
+impl Download for ResponseValue<ByteStream> {
+    async fn write_to<W>(self, writer: W) -> Result<u64>
+    where
+        W: AsyncWrite + Unpin + Send,
+    {
+        copy_stream(self.into_inner().into_inner(), writer).await
+    }
+
+    async fn save_to(self, path: impl AsRef<Path> + Send) -> Result<u64> {
+        write_file(self.into_inner().into_inner(), path.as_ref()).await
+    }
+}
+
 impl Client {
     /// Uploads an attachment with the v1.0 API (`UploadAccessoryV1`, multipart
     /// `accessoryData`/`accessoryName`/`accessoryFrom`). Refused before sending when it is larger than
@@ -223,11 +348,11 @@ impl Client {
     /// the file, several (at most 10) one compressed archive. Returns the number of bytes written.
     pub async fn download_accessories_v1_to<W>(&self, ids: &[&str], writer: W) -> Result<u64>
     where
-        W: AsyncWrite + Unpin,
+        W: AsyncWrite + Unpin + Send,
     {
         let joined = join_ids(ids, V1_MAX_DOWNLOAD_IDS)?;
-        let stream = self.download_accessories_v1().id(joined).send().await?;
-        copy_stream(stream.into_inner().into_inner(), writer).await
+        let download = self.download_accessories_v1().id(joined).send().await?;
+        download.write_to(writer).await
     }
 
     /// Like [`Client::download_accessories_v1_to`], into a file. The file appears under `path` only
@@ -238,8 +363,89 @@ impl Client {
         path: impl AsRef<Path>,
     ) -> Result<u64> {
         let joined = join_ids(ids, V1_MAX_DOWNLOAD_IDS)?;
-        let stream = self.download_accessories_v1().id(joined).send().await?;
-        write_file(stream.into_inner().into_inner(), path.as_ref()).await
+        let download = self.download_accessories_v1().id(joined).send().await?;
+        download.save_to(path.as_ref()).await
+    }
+
+    /// Uploads an attachment with the v2 API (`UploadAccessory`, multipart parts `file` and
+    /// `form_data`). The file is streamed when its length is known (files, sized readers); the
+    /// server's limits are not consulted: see [`Client::upload_accessory_checked`].
+    pub async fn upload_accessory(
+        &self,
+        attachment: Attachment,
+        from: AccessoryFrom,
+    ) -> Result<ResponseValue<types::UploadAccessoryResponse>> {
+        let name = attachment.name.clone();
+        if name.trim().is_empty() {
+            return Err(Error::InvalidRequest(
+                "the attachment needs a file name".into(),
+            ));
+        }
+        let form_data = types::UploadAccessoryFormData {
+            accessory_from: from.as_str().to_string(),
+            file_name: name.clone(),
+            upload_type: Some(0),
+        };
+        let form_data =
+            serde_json::to_string(&form_data).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let part = match attachment.source {
+            Source::Bytes(b) => reqwest::multipart::Part::bytes(b.to_vec()),
+            Source::Reader {
+                reader,
+                len: Some(len),
+            } => reqwest::multipart::Part::stream_with_length(
+                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
+                len,
+            ),
+            Source::Reader { reader, len: None } => reqwest::multipart::Part::stream(
+                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
+            ),
+        };
+        let part = part
+            .file_name(name.clone())
+            .mime_str(mime_of(&name))
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let form = reqwest::multipart::Form::new()
+            .part("file", part)
+            .text("form_data", form_data);
+        let url = format!("{}/v2/servicerequest/accessorys", self.baseurl());
+        let request = self
+            .client()
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .multipart(form);
+        self.execute_json(request, "upload_accessory").await
+    }
+
+    /// Like [`Client::upload_accessory`], refusing before sending what exceeds `limits`
+    /// (size and file type; an attachment of unknown length is read to learn its size, up to the
+    /// limit).
+    pub async fn upload_accessory_checked(
+        &self,
+        attachment: Attachment,
+        from: AccessoryFrom,
+        limits: &AccessoryLimits,
+    ) -> Result<ResponseValue<types::UploadAccessoryResponse>> {
+        let attachment = match (attachment.len(), limits.max_size) {
+            (None, Some(max)) => {
+                let name = attachment.name.clone();
+                Attachment::from_bytes(name, attachment.read_at_most(max).await?)
+            }
+            _ => attachment,
+        };
+        limits.check(&attachment)?;
+        self.upload_accessory(attachment, from).await
+    }
+
+    /// The server's attachment limits (`ShowAccessoryLimits`), read leniently: counts and sizes may
+    /// come as strings or numbers.
+    pub async fn accessory_limits(&self) -> Result<AccessoryLimits> {
+        let response = self.show_accessory_limits().send().await?.into_inner();
+        Ok(response
+            .accessory_limit
+            .as_ref()
+            .map(AccessoryLimits::from_vo)
+            .unwrap_or_default())
     }
 
     /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
@@ -273,7 +479,10 @@ fn join_ids(ids: &[&str], max: usize) -> Result<String> {
             ids.len()
         )));
     }
-    if let Some(bad) = ids.iter().find(|id| id.trim().is_empty() || id.contains(',')) {
+    if let Some(bad) = ids
+        .iter()
+        .find(|id| id.trim().is_empty() || id.contains(','))
+    {
         return Err(Error::InvalidRequest(format!(
             "`{bad}` is not an attachment id"
         )));
@@ -282,7 +491,7 @@ fn join_ids(ids: &[&str], max: usize) -> Result<String> {
 }
 
 /// Writes a byte stream into a writer chunk by chunk; returns the bytes written.
-pub(crate) async fn copy_stream<S, W>(mut stream: S, mut writer: W) -> Result<u64>
+async fn copy_stream<S, W>(mut stream: S, mut writer: W) -> Result<u64>
 where
     S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
     W: AsyncWrite + Unpin,
@@ -298,7 +507,7 @@ where
 }
 
 /// Streams into `path` through a temporary file beside it, renamed once complete.
-pub(crate) async fn write_file<S>(stream: S, path: &Path) -> Result<u64>
+async fn write_file<S>(stream: S, path: &Path) -> Result<u64>
 where
     S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
 {
@@ -318,7 +527,10 @@ where
 }
 
 fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".part");
     path.with_file_name(name)
 }
@@ -370,7 +582,34 @@ mod tests {
     }
 
     #[test]
+    fn limits_read_strings_and_numbers() {
+        let vo: types::AccessoryLimitVo = serde_json::from_value(serde_json::json!({
+            "limit_count": "5", "limit_size": 4, "limit_file_type": "jpg,PNG, .txt"
+        }))
+        .unwrap();
+        let limits = AccessoryLimits::from_vo(&vo);
+        assert_eq!(limits.max_count, Some(5));
+        assert_eq!(limits.max_size, Some(4 * 1024 * 1024));
+        assert_eq!(limits.file_types, ["jpg", "png", "txt"]);
+        assert!(limits.check(&Attachment::from_bytes("a.TXT", "x")).is_ok());
+        assert!(limits.check(&Attachment::from_bytes("a.exe", "x")).is_err());
+        let big = Attachment::from_reader("b.png", tokio::io::empty(), Some(4 * 1024 * 1024 + 1));
+        assert!(
+            limits
+                .check(&big)
+                .unwrap_err()
+                .to_string()
+                .contains("at most 4194304")
+        );
+        assert!(limits.check_count(5).is_ok());
+        assert!(limits.check_count(6).is_err());
+    }
+
+    #[test]
     fn partial_files_sit_beside_the_target() {
-        assert_eq!(partial_path(Path::new("/tmp/a.zip")), Path::new("/tmp/a.zip.part"));
+        assert_eq!(
+            partial_path(Path::new("/tmp/a.zip")),
+            Path::new("/tmp/a.zip.part")
+        );
     }
 }

@@ -19,11 +19,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
+use crate::Client;
 use crate::auth::credentials::{self, AkSkCredentials, Credentials};
 use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, TokenSource};
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::Client;
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -262,8 +262,8 @@ impl ClientBuilder {
                         credentials::ENV_DOMAIN_ID
                     ))
                 })?;
-                let domain_id = header_value(Some(&domain_id), "domain id")?
-                    .expect("a value was given");
+                let domain_id =
+                    header_value(Some(&domain_id), "domain id")?.expect("a value was given");
                 let security_token = match &c.security_token {
                     Some(t) => {
                         let mut v = HeaderValue::from_str(t.expose_secret()).map_err(|_| {
@@ -334,7 +334,9 @@ impl fmt::Debug for Shared {
         let auth = match &self.0.auth {
             Auth::AkSk { creds, .. } => format!("{creds:?}"),
             Auth::Token(TokenSource::Static(_)) => "Token([redacted])".into(),
-            Auth::Token(TokenSource::Login { login, endpoint, .. }) => {
+            Auth::Token(TokenSource::Login {
+                login, endpoint, ..
+            }) => {
                 format!("PasswordLogin {{ {login:?}, iam: {endpoint} }}")
             }
         };
@@ -380,6 +382,15 @@ impl Client {
     pub fn clock_offset(&self) -> i64 {
         progenitor_client::ClientInfo::inner(self).0.clock.offset()
     }
+
+    /// Sets the seconds added to the local clock when signing, for a machine whose clock is known to
+    /// be off (the gateway rejects signatures more than 15 minutes away from its time).
+    pub fn set_clock_offset(&self, secs: i64) {
+        progenitor_client::ClientInfo::inner(self)
+            .0
+            .clock
+            .set_offset(secs);
+    }
 }
 
 #[cfg(test)]
@@ -417,14 +428,24 @@ mod tests {
             Client::builder().credentials(creds()),
             Client::builder().endpoint("not a url").credentials(creds()),
             Client::builder().endpoint("ftp://x").credentials(creds()),
-            Client::builder().endpoint("http://x?q=1").credentials(creds()),
-            Client::builder().endpoint("http://x").credentials(creds()).site(7),
-            Client::builder().endpoint("http://x").credentials(creds()).language("a\nb"),
+            Client::builder()
+                .endpoint("http://x?q=1")
+                .credentials(creds()),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials(creds())
+                .site(7),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials(creds())
+                .language("a\nb"),
             Client::builder()
                 .endpoint("http://x")
                 .credentials(Credentials::ak_sk("AK", "SK"))
                 .credentials_from_env(false),
-            Client::builder().endpoint("http://x").credentials_from_env(false),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials_from_env(false),
         ];
         for b in cases {
             let err = b.clone().build().unwrap_err();
@@ -436,7 +457,9 @@ mod tests {
     fn debug_of_a_client_shows_no_secret() {
         let c = Client::builder()
             .endpoint("http://127.0.0.1:1")
-            .credentials(Credentials::temporary("AK", "s3cr3t-sk", "s3cr3t-token").with_domain_id("d"))
+            .credentials(
+                Credentials::temporary("AK", "s3cr3t-sk", "s3cr3t-token").with_domain_id("d"),
+            )
             .build()
             .unwrap();
         let s = format!("{c:?}");

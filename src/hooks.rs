@@ -12,11 +12,11 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
 
+use crate::Client;
 use crate::client::{Auth, Shared};
 use crate::clock;
-use crate::operations;
 use crate::error::{self, ServiceError};
-use crate::Client;
+use crate::operations;
 
 /// Largest success JSON body accepted (a hostile or broken server cannot make us buffer more).
 pub const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
@@ -65,8 +65,16 @@ pub(crate) fn apply_defaults(
     // iRobot operations use lower-case `x-language`/`x-site`: header names are case-insensitive,
     // so one default serves both. OSM's `X-Site` is an integer and iRobot's a string; both "0"/"1".
     for (bit, name, value) in [
-        (operations::HEADER_LANGUAGE, X_LANGUAGE, &state.defaults.language),
-        (operations::HEADER_TIME_ZONE, X_TIME_ZONE, &state.defaults.time_zone),
+        (
+            operations::HEADER_LANGUAGE,
+            X_LANGUAGE,
+            &state.defaults.language,
+        ),
+        (
+            operations::HEADER_TIME_ZONE,
+            X_TIME_ZONE,
+            &state.defaults.time_zone,
+        ),
         (operations::HEADER_SITE, X_SITE, &state.defaults.site),
     ] {
         if let Some(v) = value.as_ref().filter(|_| declared & bit != 0) {
@@ -218,7 +226,9 @@ async fn normalize(
         h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     Ok(reqwest::Response::from(
-        rebuilt.body(body).expect("status and headers come from a valid response"),
+        rebuilt
+            .body(body)
+            .expect("status and headers come from a valid response"),
     ))
 }
 
@@ -266,7 +276,11 @@ fn envelope_response(err: &ServiceError, original_status: Option<u16>) -> reqwes
         builder = builder.header(ORIGINAL_STATUS, s);
     }
     let bytes = serde_json::to_vec(&body).expect("a JSON value serializes");
-    reqwest::Response::from(builder.body(bytes).expect("static status and headers are valid"))
+    reqwest::Response::from(
+        builder
+            .body(bytes)
+            .expect("static status and headers are valid"),
+    )
 }
 
 /// Reads at most `cap` bytes of a body; `false` when there was more.

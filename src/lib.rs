@@ -21,6 +21,7 @@
 //! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
 //! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
 //! * `hooks` (private): signing, default headers and error decoding around every call.
+//! * [`clock`]: `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
 //! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency).
@@ -33,7 +34,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod client;
-pub(crate) mod clock;
+pub mod clock;
 pub mod error;
 mod hooks;
 pub mod operations;

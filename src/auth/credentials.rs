@@ -120,10 +120,14 @@ impl Credentials {
                 None => Credentials::ak_sk(ak, sk),
             },
             (Some(_), None) => {
-                return Err(crate::Error::Config(format!("{ENV_AK} is set but {ENV_SK} is not")));
+                return Err(crate::Error::Config(format!(
+                    "{ENV_AK} is set but {ENV_SK} is not"
+                )));
             }
             (None, Some(_)) => {
-                return Err(crate::Error::Config(format!("{ENV_SK} is set but {ENV_AK} is not")));
+                return Err(crate::Error::Config(format!(
+                    "{ENV_SK} is set but {ENV_AK} is not"
+                )));
             }
         };
         Ok(Some(match get(ENV_DOMAIN_ID) {
@@ -228,7 +232,9 @@ mod tests {
         .unwrap();
         assert_eq!(c.access_key(), Some("AK1"));
         assert_eq!(c.domain_id(), Some("dom"));
-        let Credentials::AkSk(ak) = &c else { panic!("AK/SK expected") };
+        let Credentials::AkSk(ak) = &c else {
+            panic!("AK/SK expected")
+        };
         assert!(ak.security_token.is_none());
 
         let c = Credentials::from_lookup(lookup(&[
@@ -238,7 +244,9 @@ mod tests {
         ]))
         .unwrap()
         .unwrap();
-        let Credentials::AkSk(ak) = &c else { panic!("AK/SK expected") };
+        let Credentials::AkSk(ak) = &c else {
+            panic!("AK/SK expected")
+        };
         assert!(ak.security_token.is_some());
     }
 

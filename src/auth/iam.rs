@@ -108,10 +108,14 @@ async fn log_in(
         .pop_if_empty()
         .extend(["v3", "auth", "tokens"]);
     url.set_query(Some("nocatalog=true"));
-    let body = serde_json::to_vec(&login_body(login)).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    let body =
+        serde_json::to_vec(&login_body(login)).map_err(|e| Error::InvalidRequest(e.to_string()))?;
     let response = http
         .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json;charset=UTF-8")
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/json;charset=UTF-8",
+        )
         .body(body)
         .send()
         .await?;
@@ -164,6 +168,9 @@ mod tests {
             body.pointer("/auth/identity/password/user/name").unwrap(),
             "alice"
         );
-        assert_eq!(body.pointer("/auth/identity/methods/0").unwrap(), "password");
+        assert_eq!(
+            body.pointer("/auth/identity/methods/0").unwrap(),
+            "password"
+        );
     }
 }

@@ -6,4 +6,4 @@ pub mod signer;
 
 pub use credentials::{AkSkCredentials, Credentials, PasswordLogin, TokenScope};
 pub use iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN};
-pub use signer::{Signature, SignableRequest, Signer};
+pub use signer::{SignableRequest, Signature, Signer};

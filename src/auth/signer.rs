@@ -269,7 +269,10 @@ pub fn verify(
         }
         headers.push((name.to_string(), values.join(",")));
     }
-    let sdk_date = header(HEADER_SDK_DATE).unwrap_or_default().trim().to_string();
+    let sdk_date = header(HEADER_SDK_DATE)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let payload = match header(HEADER_CONTENT_SHA256) {
         Some(v) if names.contains(&HEADER_CONTENT_SHA256) => v.trim().to_string(),
         _ => payload_hash(request.body),
@@ -285,7 +288,9 @@ pub fn verify(
     };
     let expected = Signer::new(access, sk).sign(&signable, &sdk_date);
     if expected.signature != signature || expected.signed_headers != signed {
-        return Err(VerifyError::Mismatch(expected.canonical_request.replace('\n', "|")));
+        return Err(VerifyError::Mismatch(
+            expected.canonical_request.replace('\n', "|"),
+        ));
     }
     Ok(Verified {
         access_key: access.to_string(),
@@ -397,7 +402,8 @@ pub fn is_signed_header(name: &str) -> bool {
 fn prepare_request(request: &mut reqwest::Request, sdk_date: &str) -> Result<(), SignError> {
     if !request.headers().contains_key(HOST) {
         let host = host_header(request.url()).ok_or(SignError::NoHost)?;
-        let value = HeaderValue::from_str(&host).map_err(|_| SignError::InvalidHeaderValue("Host"))?;
+        let value =
+            HeaderValue::from_str(&host).map_err(|_| SignError::InvalidHeaderValue("Host"))?;
         request.headers_mut().insert(HOST, value);
     }
     let date =
@@ -539,7 +545,10 @@ mod tests {
 
     #[test]
     fn escape_follows_rfc3986() {
-        assert_eq!(escape("一 (&=?!#%.*)"), "%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29");
+        assert_eq!(
+            escape("一 (&=?!#%.*)"),
+            "%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29"
+        );
         assert_eq!(escape("/tmp/123"), "%2Ftmp%2F123");
         assert_eq!(escape("a~b-c_d.e"), "a~b-c_d.e");
     }
@@ -586,10 +595,14 @@ mod tests {
     fn verify_accepts_what_sign_request_produced_and_rejects_tampering() {
         let url = reqwest::Url::parse("http://127.0.0.1:9/v2/x%20y?b=1+2&a=%E4%B8%80").unwrap();
         let mut req = reqwest::Request::new(reqwest::Method::POST, url);
-        req.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        req.headers_mut().insert("x-domain-id", HeaderValue::from_static("dom"));
+        req.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        req.headers_mut()
+            .insert("x-domain-id", HeaderValue::from_static("dom"));
         *req.body_mut() = Some("{\"a\":1}".into());
-        Signer::new("AK", "SK").sign_request(&mut req, "20240101T000000Z").unwrap();
+        Signer::new("AK", "SK")
+            .sign_request(&mut req, "20240101T000000Z")
+            .unwrap();
         let headers: Vec<(String, String)> = req
             .headers()
             .iter()
@@ -608,8 +621,14 @@ mod tests {
         let ok = verify(&received(b"{\"a\":1}", q), sk).unwrap();
         assert_eq!(ok.access_key, "AK");
         assert_eq!(ok.sdk_date, "20240101T000000Z");
-        assert!(matches!(verify(&received(b"{\"a\":2}", q), sk), Err(VerifyError::Mismatch(_))));
-        assert!(matches!(verify(&received(b"{\"a\":1}", "b=1"), sk), Err(VerifyError::Mismatch(_))));
+        assert!(matches!(
+            verify(&received(b"{\"a\":2}", q), sk),
+            Err(VerifyError::Mismatch(_))
+        ));
+        assert!(matches!(
+            verify(&received(b"{\"a\":1}", "b=1"), sk),
+            Err(VerifyError::Mismatch(_))
+        ));
         assert!(matches!(
             verify(&received(b"{\"a\":1}", q), |_: &str| None),
             Err(VerifyError::UnknownAccessKey(_))

@@ -93,7 +93,12 @@ mod tests {
     fn codes_are_unique_and_found() {
         for c in ALL {
             assert_eq!(lookup(c.code), Some(c));
-            assert_eq!(ALL.iter().filter(|o| o.code == c.code).count(), 1, "{}", c.code);
+            assert_eq!(
+                ALL.iter().filter(|o| o.code == c.code).count(),
+                1,
+                "{}",
+                c.code
+            );
         }
         assert_eq!(lookup("OSM.01010058").unwrap().http_status, 200);
         assert!(lookup("OSM.9").is_none());

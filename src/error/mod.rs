@@ -83,9 +83,8 @@ impl Error {
 
     /// The ticket (or resource) does not exist.
     pub fn is_not_found(&self) -> bool {
-        self.service().is_some_and(|e| {
-            e.status == 404 || e.code() == Some(codes::CASE_NOT_FOUND.code)
-        })
+        self.service()
+            .is_some_and(|e| e.status == 404 || e.code() == Some(codes::CASE_NOT_FOUND.code))
     }
 
     /// Authentication or authorization failed (bad signature, expired token, no permission).
@@ -96,17 +95,15 @@ impl Error {
                     e.code(),
                     Some("OSM.0002" | "OSM.0003" | "OSM.01010002" | "OSM.01010003")
                 )
-                || e.code().is_some_and(|c| {
-                    c.starts_with("APIGW.030") || c.starts_with("APIG.030")
-                })
+                || e.code()
+                    .is_some_and(|c| c.starts_with("APIGW.030") || c.starts_with("APIG.030"))
         })
     }
 
     /// The server throttled the call (HTTP 429 or an urge sent too soon).
     pub fn is_throttled(&self) -> bool {
         self.service().is_some_and(|e| {
-            e.status == 429
-                || matches!(e.code(), Some("OSM.01010004" | "OSM.01010024"))
+            e.status == 429 || matches!(e.code(), Some("OSM.01010004" | "OSM.01010024"))
         })
     }
 
@@ -350,11 +347,18 @@ mod tests {
 
     #[test]
     fn decodes_osm_error_body() {
-        let e = ServiceError::from_body(400, Some("rid".into()), br#"{"error_code":"OSM.0001","error_msg":"failed"}"#);
+        let e = ServiceError::from_body(
+            400,
+            Some("rid".into()),
+            br#"{"error_code":"OSM.0001","error_msg":"failed"}"#,
+        );
         assert_eq!(e.code(), Some("OSM.0001"));
         assert_eq!(e.message(), Some("failed"));
         assert_eq!(e.to_string(), "OSM.0001: failed (HTTP 400, request id rid)");
-        assert_eq!(e.raw_body.as_deref(), Some(r#"{"error_code":"OSM.0001","error_msg":"failed"}"#));
+        assert_eq!(
+            e.raw_body.as_deref(),
+            Some(r#"{"error_code":"OSM.0001","error_msg":"failed"}"#)
+        );
     }
 
     #[test]
@@ -375,7 +379,10 @@ mod tests {
         assert_eq!(e.raw_body.as_deref(), Some(r#"{"error_code":"OSM.00"#));
         let e = ServiceError::from_body(503, Some("r".into()), b"");
         assert_eq!(e.raw_body, None);
-        assert_eq!(e.to_string(), "error response with no body (HTTP 503, request id r)");
+        assert_eq!(
+            e.to_string(),
+            "error response with no body (HTTP 503, request id r)"
+        );
     }
 
     #[test]

@@ -1,0 +1,29 @@
+//! The project's tasks: `cargo xtask validate [SPEC]` checks an OpenAPI spec against OpenAPI 3.0,
+//! progenitor's limits and the house rules, reporting every finding with file:line, JSON pointer,
+//! rule name and a hint; `cargo xtask codegen` writes the generated client where it can be read.
+//!
+//! Modules, in the order a validation runs:
+//! - [`spec`] reads the YAML (as `build.rs` does) and [`locate`] maps JSON pointers to lines;
+//! - [`metaschema`] (`meta-schema`) and [`refs`] (`unresolved-ref`) check the structure;
+//! - [`rules::progenitor`] and [`rules::house`] hold the named rules, listed in [`rules::catalog`];
+//! - [`examples`] validates examples against their schemas;
+//! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`), panics included;
+//! - [`validate`] ties them together, [`findings`] prints the result, [`codegen`] writes the code.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod codegen;
+pub mod examples;
+pub mod findings;
+// Shared with build.rs (`#[path]`).
+pub mod generate;
+pub mod generator;
+pub mod locate;
+pub mod metaschema;
+pub mod model;
+pub mod refs;
+pub mod rules;
+pub mod spec;
+pub mod text;
+pub mod validate;
