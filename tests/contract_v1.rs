@@ -48,7 +48,13 @@ async fn list_cases_v1() {
 
     check_errors(
         |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case")),
-        |c| async move { c.list_cases_v1().send().await.map(drop).map_err(Error::from) },
+        |c| async move {
+            c.list_cases_v1()
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        },
     )
     .await;
 }
@@ -61,7 +67,9 @@ async fn create_case_v1() {
     let sent = serde_json::to_value(typed::<types::CreateCaseV1Request>(request.clone())).unwrap();
     assert_eq!(sent["businessTypeId"], "5efc9f47ace944bfafd054161409f15b");
     let mock = server.create_case_v1(|when, then| {
-        v1(when.into_inner()).json_body(sent).header("content-type", "application/json");
+        v1(when.into_inner())
+            .json_body(sent)
+            .header("content-type", "application/json");
         then.ok(&typed(response_example("CreateCaseV1")));
     });
     let got = client(&server)
@@ -77,7 +85,12 @@ async fn create_case_v1() {
         |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case")),
         |c| async move {
             let body = typed::<types::CreateCaseV1Request>(request_example("CreateCaseV1"));
-            c.create_case_v1().body(body).send().await.map(drop).map_err(Error::from)
+            c.create_case_v1()
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -87,11 +100,18 @@ async fn create_case_v1() {
 async fn v1_operations_without_a_documented_body_accept_an_empty_200() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
-        v1(when.method(Method::POST).path("/v1.0/servicerequest/case/action"));
+        v1(when
+            .method(Method::POST)
+            .path("/v1.0/servicerequest/case/action"));
         then.status(200).header("x-request-id", REQUEST_ID);
     });
     let body = typed::<types::UpdateCaseV1Request>(request_example("UpdateCaseV1"));
-    let got = client(&server).update_case_v1().body(body).send().await.unwrap();
+    let got = client(&server)
+        .update_case_v1()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.into_inner(), types::UpdateCaseV1Response::default());
     mock.assert_async().await;
 }
@@ -111,14 +131,27 @@ async fn update_case_v1_urges_with_press() {
         .action("press")
         .action_desc(Some("still down".try_into().unwrap()))
         .case_id("TT201801010000");
-    client(&server).update_case_v1().body(body).send().await.unwrap();
+    client(&server)
+        .update_case_v1()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case/action")),
+        |w| {
+            v1(w.method(Method::POST)
+                .path("/v1.0/servicerequest/case/action"))
+        },
         |c| async move {
             let body = typed::<types::UpdateCaseV1Request>(request_example("UpdateCaseV1"));
-            c.update_case_v1().body(body).send().await.map(drop).map_err(Error::from)
+            c.update_case_v1()
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -134,7 +167,12 @@ async fn update_case_v1_rejects_an_overlong_action_before_sending() {
     let body = types::UpdateCaseV1Request::builder()
         .action("x".repeat(65))
         .case_id("TT1");
-    let err = client(&server).update_case_v1().body(body).send().await.unwrap_err();
+    let err = client(&server)
+        .update_case_v1()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
     mock.assert_calls_async(0).await;
 }
@@ -147,14 +185,27 @@ async fn delete_accessory_v1_sends_a_json_body_on_delete() {
         then.ok(&types::DeleteAccessoryV1Response::default());
     });
     let body = types::DeleteAccessoryV1Request::builder().accessory_id("acc-1");
-    client(&server).delete_accessory_v1().body(body).send().await.unwrap();
+    client(&server)
+        .delete_accessory_v1()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::DELETE).path("/v1.0/servicerequest/case/accessory")),
+        |w| {
+            v1(w.method(Method::DELETE)
+                .path("/v1.0/servicerequest/case/accessory"))
+        },
         |c| async move {
             let body = types::DeleteAccessoryV1Request::builder().accessory_id("acc-1");
-            c.delete_accessory_v1().body(body).send().await.map(drop).map_err(Error::from)
+            c.delete_accessory_v1()
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -178,8 +229,17 @@ async fn list_business_types_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/businesstype")),
-        |c| async move { c.list_business_types_v1().send().await.map(drop).map_err(Error::from) },
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/businesstype"))
+        },
+        |c| async move {
+            c.list_business_types_v1()
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        },
     )
     .await;
 }
@@ -202,9 +262,17 @@ async fn show_case_detail_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/detail")),
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/detail"))
+        },
         |c| async move {
-            c.show_case_detail_v1().case_id("TT1").send().await.map(drop).map_err(Error::from)
+            c.show_case_detail_v1()
+                .case_id("TT1")
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -213,7 +281,11 @@ async fn show_case_detail_v1() {
 #[tokio::test]
 async fn show_case_detail_v1_requires_the_case_id() {
     let server = MockServer::start_async().await;
-    let err = client(&server).show_case_detail_v1().send().await.unwrap_err();
+    let err = client(&server)
+        .show_case_detail_v1()
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
 }
 
@@ -234,10 +306,19 @@ async fn create_evaluation_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case/evaluation")),
+        |w| {
+            v1(w.method(Method::POST)
+                .path("/v1.0/servicerequest/case/evaluation"))
+        },
         |c| async move {
-            let body = typed::<types::CreateEvaluationV1Request>(request_example("CreateEvaluationV1"));
-            c.create_evaluation_v1().body(body).send().await.map(drop).map_err(Error::from)
+            let body =
+                typed::<types::CreateEvaluationV1Request>(request_example("CreateEvaluationV1"));
+            c.create_evaluation_v1()
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -247,7 +328,8 @@ async fn create_evaluation_v1() {
 async fn create_message_v1() {
     let server = MockServer::start_async().await;
     let request = request_example("CreateMessageV1");
-    let sent = serde_json::to_value(typed::<types::CreateMessageV1Request>(request.clone())).unwrap();
+    let sent =
+        serde_json::to_value(typed::<types::CreateMessageV1Request>(request.clone())).unwrap();
     assert_eq!(sent["message"]["content"], "TT201801020526");
     let mock = server.create_message_v1(|when, then| {
         v1(when.into_inner()).json_body(sent);
@@ -262,10 +344,18 @@ async fn create_message_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case/message")),
+        |w| {
+            v1(w.method(Method::POST)
+                .path("/v1.0/servicerequest/case/message"))
+        },
         |c| async move {
             let body = typed::<types::CreateMessageV1Request>(request_example("CreateMessageV1"));
-            c.create_message_v1().body(body).send().await.map(drop).map_err(Error::from)
+            c.create_message_v1()
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -284,8 +374,17 @@ async fn list_regions_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/region")),
-        |c| async move { c.list_regions_v1().send().await.map(drop).map_err(Error::from) },
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/region"))
+        },
+        |c| async move {
+            c.list_regions_v1()
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        },
     )
     .await;
 }
@@ -303,8 +402,17 @@ async fn list_sub_types_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/subtype")),
-        |c| async move { c.list_sub_types_v1().send().await.map(drop).map_err(Error::from) },
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/subtype"))
+        },
+        |c| async move {
+            c.list_sub_types_v1()
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        },
     )
     .await;
 }
@@ -327,9 +435,17 @@ async fn list_templates_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/template")),
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/template"))
+        },
         |c| async move {
-            c.list_templates_v1().business_type_id("b").send().await.map(drop).map_err(Error::from)
+            c.list_templates_v1()
+                .business_type_id("b")
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -340,31 +456,42 @@ async fn upload_accessory_v1_is_multipart_and_unsigned_payload() {
     let server = MockServer::start_async().await;
     let content = b"PNG fake image bytes".to_vec();
     let mock = server.mock(|when, then| {
-        v1(when.method(Method::POST).path("/v1.0/servicerequest/case/accessory"))
-            .header_matches("content-type", "^multipart/form-data; boundary=.+$")
-            .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")
-            .header("accept", "application/json")
-            .body_includes("name=\"accessoryData\"; filename=\"screen.png\"")
-            .body_includes("PNG fake image bytes")
-            .body_includes("name=\"accessoryName\"\r\n\r\nscreen.png\r\n")
-            .body_includes("name=\"accessoryFrom\"\r\n\r\nincident\r\n");
+        v1(when
+            .method(Method::POST)
+            .path("/v1.0/servicerequest/case/accessory"))
+        .header_matches("content-type", "^multipart/form-data; boundary=.+$")
+        .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")
+        .header("accept", "application/json")
+        .body_includes("name=\"accessoryData\"; filename=\"screen.png\"")
+        .body_includes("PNG fake image bytes")
+        .body_includes("name=\"accessoryName\"\r\n\r\nscreen.png\r\n")
+        .body_includes("name=\"accessoryFrom\"\r\n\r\nincident\r\n");
         then.status(200)
             .header("content-type", "application/json")
             .json_body(response_example("UploadAccessoryV1"));
     });
     let got = client(&server)
-        .upload_accessory_v1(Attachment::from_bytes("screen.png", content), AccessoryFromV1::Incident)
+        .upload_accessory_v1(
+            Attachment::from_bytes("screen.png", content),
+            AccessoryFromV1::Incident,
+        )
         .await
         .unwrap();
     assert_eq!(got.accessory_id.as_deref(), Some("xxx"));
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case/accessory")),
+        |w| {
+            v1(w.method(Method::POST)
+                .path("/v1.0/servicerequest/case/accessory"))
+        },
         |c| async move {
-            c.upload_accessory_v1(Attachment::from_bytes("a.txt", "log"), AccessoryFromV1::Message)
-                .await
-                .map(drop)
+            c.upload_accessory_v1(
+                Attachment::from_bytes("a.txt", "log"),
+                AccessoryFromV1::Message,
+            )
+            .await
+            .map(drop)
         },
     )
     .await;
@@ -374,22 +501,31 @@ async fn upload_accessory_v1_is_multipart_and_unsigned_payload() {
 async fn upload_accessory_v1_from_a_file_and_a_reader() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
-        v1(when.method(Method::POST).path("/v1.0/servicerequest/case/accessory"))
-            .body_includes("line one\nline two");
-        then.status(200).json_body(serde_json::json!({"accessoryId": "acc-9"}));
+        v1(when
+            .method(Method::POST)
+            .path("/v1.0/servicerequest/case/accessory"))
+        .body_includes("line one\nline two");
+        then.status(200)
+            .json_body(serde_json::json!({"accessoryId": "acc-9"}));
     });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("server.log.txt");
     std::fs::write(&path, "line one\nline two").unwrap();
     let c = client(&server);
     let from_path = c
-        .upload_accessory_v1(Attachment::from_path(&path).await.unwrap(), AccessoryFromV1::Message)
+        .upload_accessory_v1(
+            Attachment::from_path(&path).await.unwrap(),
+            AccessoryFromV1::Message,
+        )
         .await
         .unwrap();
     assert_eq!(from_path.accessory_id.as_deref(), Some("acc-9"));
     let reader = std::io::Cursor::new(b"line one\nline two".to_vec());
     let from_reader = c
-        .upload_accessory_v1(Attachment::from_reader("r.txt", reader, None), AccessoryFromV1::Feedback)
+        .upload_accessory_v1(
+            Attachment::from_reader("r.txt", reader, None),
+            AccessoryFromV1::Feedback,
+        )
         .await
         .unwrap();
     assert_eq!(from_reader.accessory_id.as_deref(), Some("acc-9"));
@@ -405,13 +541,29 @@ async fn upload_accessory_v1_refuses_oversized_and_unlisted_files_before_sending
     });
     let c = client(&server);
     let big = Attachment::from_bytes("big.zip", vec![0u8; V1_MAX_SIZE as usize + 1]);
-    let err = c.upload_accessory_v1(big, AccessoryFromV1::Incident).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("big.zip")), "{err}");
+    let err = c
+        .upload_accessory_v1(big, AccessoryFromV1::Incident)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("big.zip")),
+        "{err}"
+    );
     let exe = Attachment::from_bytes("tool.exe", vec![1u8; 10]);
-    let err = c.upload_accessory_v1(exe, AccessoryFromV1::Incident).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("allowed type")), "{err}");
+    let err = c
+        .upload_accessory_v1(exe, AccessoryFromV1::Incident)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("allowed type")),
+        "{err}"
+    );
     let declared_big = Attachment::from_reader("d.pdf", tokio::io::empty(), Some(V1_MAX_SIZE + 1));
-    assert!(c.upload_accessory_v1(declared_big, AccessoryFromV1::Incident).await.is_err());
+    assert!(
+        c.upload_accessory_v1(declared_big, AccessoryFromV1::Incident)
+            .await
+            .is_err()
+    );
     mock.assert_calls_async(0).await;
 }
 
@@ -435,7 +587,10 @@ async fn download_accessories_v1_streams_one_file_or_an_archive() {
     });
     let c = client(&server);
     let mut out = Vec::new();
-    let n = c.download_accessories_v1_to(&["acc-1"], &mut out).await.unwrap();
+    let n = c
+        .download_accessories_v1_to(&["acc-1"], &mut out)
+        .await
+        .unwrap();
     assert_eq!((n as usize, out.as_slice()), (file.len(), file.as_slice()));
 
     let dir = tempfile::tempdir().unwrap();
@@ -452,7 +607,10 @@ async fn download_accessories_v1_streams_one_file_or_an_archive() {
 #[tokio::test]
 async fn download_accessories_v1_errors_and_limits() {
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case/accessory")),
+        |w| {
+            v1(w.method(Method::GET)
+                .path("/v1.0/servicerequest/case/accessory"))
+        },
         |c| async move {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("x.bin");
@@ -470,7 +628,10 @@ async fn download_accessories_v1_errors_and_limits() {
         then.status(200);
     });
     let ids = ["a"; 11];
-    let err = client(&server).download_accessories_v1_to(&ids, Vec::new()).await.unwrap_err();
+    let err = client(&server)
+        .download_accessories_v1_to(&ids, Vec::new())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
     mock.assert_calls_async(0).await;
 }
@@ -510,7 +671,13 @@ async fn create_ask_question() {
         |w| irobot(w.method(Method::POST).path("/v2/irobot/qapairs/ask")),
         |c| async move {
             let body = typed::<types::AskQuestionReq>(request_example("CreateAskQuestion"));
-            c.create_ask_question().x_service_key("svc-key").body(body).send().await.map(drop).map_err(Error::from)
+            c.create_ask_question()
+                .x_service_key("svc-key")
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -520,7 +687,12 @@ async fn create_ask_question() {
 async fn create_ask_question_requires_the_service_key() {
     let server = MockServer::start_async().await;
     let body = typed::<types::AskQuestionReq>(request_example("CreateAskQuestion"));
-    let err = client(&server).create_ask_question().body(body).send().await.unwrap_err();
+    let err = client(&server)
+        .create_ask_question()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
 }
 
@@ -528,7 +700,8 @@ async fn create_ask_question_requires_the_service_key() {
 async fn show_associated_questions() {
     let server = MockServer::start_async().await;
     let request = request_example("ShowAssociatedQuestions");
-    let body: types::ShowAssociatedQuestionsResponse = typed(response_example("ShowAssociatedQuestions"));
+    let body: types::ShowAssociatedQuestionsResponse =
+        typed(response_example("ShowAssociatedQuestions"));
     let mock = server.show_associated_questions(|when, then| {
         irobot(when.into_inner()).json_body(request.clone());
         then.ok(&body);
@@ -546,8 +719,16 @@ async fn show_associated_questions() {
     check_errors(
         |w| irobot(w.method(Method::POST).path("/v2/irobot/qapairs/associate")),
         |c| async move {
-            let body = typed::<types::QueryAssociatedQuestionReq>(request_example("ShowAssociatedQuestions"));
-            c.show_associated_questions().x_service_key("svc-key").body(body).send().await.map(drop).map_err(Error::from)
+            let body = typed::<types::QueryAssociatedQuestionReq>(request_example(
+                "ShowAssociatedQuestions",
+            ));
+            c.show_associated_questions()
+                .x_service_key("svc-key")
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
         },
     )
     .await;
@@ -562,7 +743,11 @@ async fn list_recommend_words() {
         let when = irobot_with_language(when.into_inner(), "zh-cn");
         exact_query(
             when,
-            &[("recommend_word_id", "word-id"), ("level_value", "2"), ("theme_name", "ECS")],
+            &[
+                ("recommend_word_id", "word-id"),
+                ("level_value", "2"),
+                ("theme_name", "ECS"),
+            ],
         );
         then.ok(&body);
     });

@@ -92,8 +92,9 @@ pub fn exact_query(when: When, expected: &[(&str, &str)]) -> When {
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/osm.yaml"))
-            .expect("spec readable");
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/osm.yaml"))
+                .expect("spec readable");
         serde_yaml::from_str(&text).expect("spec parses")
     })
 }
@@ -177,9 +178,20 @@ pub fn assert_error(result: Result<(), Error>, expected: &ExpectedError) {
     assert_eq!(service.code(), Some(expected.code), "{err}");
     assert_eq!(service.message(), Some(expected.message), "{err}");
     assert_eq!(err.request_id(), Some(REQUEST_ID), "{err}");
-    assert!(service.raw_body.as_deref().unwrap_or_default().contains(expected.code));
+    assert!(
+        service
+            .raw_body
+            .as_deref()
+            .unwrap_or_default()
+            .contains(expected.code)
+    );
     let shown = err.to_string();
-    for part in [expected.code, expected.message, REQUEST_ID, &expected.status.to_string()] {
+    for part in [
+        expected.code,
+        expected.message,
+        REQUEST_ID,
+        &expected.status.to_string(),
+    ] {
         assert!(shown.contains(part), "`{shown}` lacks {part}");
     }
 }
