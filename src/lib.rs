@@ -56,3 +56,8 @@ mod generated {
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
