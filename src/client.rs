@@ -24,6 +24,8 @@ use crate::auth::credentials::{self, AkSkCredentials, Credentials};
 use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, TokenSource};
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::retry::RetryPolicy;
+use progenitor_client::ClientInfo;
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -110,6 +112,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     token_refresh_margin: Option<Duration>,
     from_env: Option<bool>,
+    retry: Option<RetryPolicy>,
+    operation_timeout: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -170,9 +174,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for one whole HTTP exchange, body included (default 120 s).
+    /// Time allowed for one attempt: one whole HTTP exchange, body included (default 120 s).
+    /// Reported as [`crate::error::TimeoutKind::Attempt`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole operation, retries and backoff included (default: none; the
+    /// retry policy's `max_elapsed` bounds the retries). Reported as
+    /// [`crate::error::TimeoutKind::Operation`].
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed attempts are retried (default [`RetryPolicy::default`]; see [`crate::retry`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -235,12 +254,18 @@ impl ClientBuilder {
                 None => None,
             },
         };
-        let shared = Shared(Arc::new(State {
-            auth,
-            defaults,
-            user_agent: HeaderValue::from_static(USER_AGENT),
-            clock: Clock::default(),
-        }));
+        let shared = Shared {
+            state: Arc::new(State {
+                auth,
+                defaults,
+                user_agent: HeaderValue::from_static(USER_AGENT),
+                clock: Clock::default(),
+            }),
+            config: Arc::new(CallConfig {
+                retry: self.retry.clone().unwrap_or_default(),
+                operation_timeout: self.operation_timeout,
+            }),
+        };
         Ok(Client::new_with_client(&baseurl, http, shared))
     }
 
@@ -325,13 +350,25 @@ fn header_value(value: Option<&str>, what: &str) -> Result<Option<HeaderValue>, 
         .transpose()
 }
 
-/// The client's state shared by every call (the generated client's inner type).
+/// The client's state shared by every call (the generated client's inner type): credentials,
+/// defaults and clock shared by all clones, plus the per-client call settings.
 #[derive(Clone)]
-pub struct Shared(pub(crate) Arc<State>);
+pub struct Shared {
+    pub(crate) state: Arc<State>,
+    pub(crate) config: Arc<CallConfig>,
+}
+
+/// Settings that [`Client::with_retry_policy`] and [`Client::with_operation_timeout`] change for a
+/// copy of the client.
+#[derive(Debug)]
+pub(crate) struct CallConfig {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) operation_timeout: Option<Duration>,
+}
 
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let auth = match &self.0.auth {
+        let auth = match &self.state.auth {
             Auth::AkSk { creds, .. } => format!("{creds:?}"),
             Auth::Token(TokenSource::Static(_)) => "Token([redacted])".into(),
             Auth::Token(TokenSource::Login {
@@ -342,10 +379,12 @@ impl fmt::Debug for Shared {
         };
         f.debug_struct("Shared")
             .field("auth", &auth)
-            .field("language", &self.0.defaults.language)
-            .field("time_zone", &self.0.defaults.time_zone)
-            .field("site", &self.0.defaults.site)
-            .field("clock_offset_secs", &self.0.clock.offset())
+            .field("language", &self.state.defaults.language)
+            .field("time_zone", &self.state.defaults.time_zone)
+            .field("site", &self.state.defaults.site)
+            .field("clock_offset_secs", &self.state.clock.offset())
+            .field("retry", &self.config.retry)
+            .field("operation_timeout", &self.config.operation_timeout)
             .finish()
     }
 }
@@ -380,16 +419,38 @@ impl Client {
 
     /// Seconds added to the local clock when signing (learned from the server; 0 at first).
     pub fn clock_offset(&self) -> i64 {
-        progenitor_client::ClientInfo::inner(self).0.clock.offset()
+        self.inner().state.clock.offset()
     }
 
     /// Sets the seconds added to the local clock when signing, for a machine whose clock is known to
     /// be off (the gateway rejects signatures more than 15 minutes away from its time).
     pub fn set_clock_offset(&self, secs: i64) {
-        progenitor_client::ClientInfo::inner(self)
-            .0
-            .clock
-            .set_offset(secs);
+        self.inner().state.clock.set_offset(secs);
+    }
+
+    /// A copy of this client (same connections, credentials, token cache and clock) that retries
+    /// with `policy`: for one call, `client.with_retry_policy(p).create_cases()...send().await`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        self.with_config(CallConfig {
+            retry: policy,
+            operation_timeout: self.inner().config.operation_timeout,
+        })
+    }
+
+    /// A copy of this client whose operations must finish within `timeout`, retries included.
+    pub fn with_operation_timeout(&self, timeout: Duration) -> Client {
+        self.with_config(CallConfig {
+            retry: self.inner().config.retry.clone(),
+            operation_timeout: Some(timeout),
+        })
+    }
+
+    fn with_config(&self, config: CallConfig) -> Client {
+        let shared = Shared {
+            state: self.inner().state.clone(),
+            config: Arc::new(config),
+        };
+        Client::new_with_client(self.baseurl(), self.client().clone(), shared)
     }
 }
 

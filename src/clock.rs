@@ -107,6 +107,35 @@ pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
     Some(shift(base, -offset))
 }
 
+/// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, the `Date` and `Retry-After` format).
+pub fn parse_http_date(s: &str) -> Option<SystemTime> {
+    let mut parts = s.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" {
+        return None;
+    }
+    from_parts(year, month, day, h, mi, sec)
+}
+
 fn from_parts(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<SystemTime> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
@@ -165,6 +194,15 @@ mod tests {
         assert_eq!(parse_iso8601("2020-01-04T17:05:22+08:00"), Some(t));
         assert_eq!(parse_iso8601("yesterday"), None);
         assert_eq!(parse_iso8601("2020-01-04T09:05:22+"), None);
+    }
+
+    #[test]
+    fn parses_http_dates() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(t));
+        assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 CET"), None);
+        assert_eq!(parse_http_date("Wed, 21 Foo 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_http_date(""), None);
     }
 
     #[test]

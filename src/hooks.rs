@@ -1,27 +1,35 @@
 //! progenitor's `ClientHooks`: what happens around every generated (and hand-written) call.
 //!
 //! * `pre` removes progenitor's `api-version` header, adds `User-Agent` and the `X-Language`,
-//!   `X-Time-Zone`, `X-Site` defaults unless the call set them.
-//! * `exec` authenticates the request (fresh `X-Sdk-Date` and signature, or `X-Auth-Token`), sends it,
-//!   and turns every error answer into the same shape: a JSON error envelope that the generated code
-//!   decodes into [`ServiceError`] with status, code, message, request id and raw body, including
-//!   OSM's business errors under HTTP 200. Binary downloads stay streaming.
+//!   `X-Time-Zone`, `X-Site` defaults to the operations that declare them, unless the call set them.
+//! * `exec` runs the attempts (see [`crate::retry`]): each one authenticated afresh (new
+//!   `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by the operation timeout; it learns the
+//!   server's clock, refreshes an expired IAM token once, and turns every error answer into the same
+//!   shape: a JSON envelope that the generated code decodes into [`ServiceError`] with status, code,
+//!   message, request id and raw body, including OSM's business errors under HTTP 200. Binary
+//!   downloads stay streaming.
+
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
+use tracing::Instrument;
 
 use crate::Client;
-use crate::client::{Auth, Shared};
+use crate::client::{Auth, State};
 use crate::clock;
 use crate::error::{self, ServiceError};
 use crate::operations;
+use crate::retry::{self, Outcome};
 
 /// Largest success JSON body accepted (a hostile or broken server cannot make us buffer more).
 pub const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
 /// Largest error body read (the rest is not needed to report the error).
 const MAX_ERROR_BODY: usize = 1024 * 1024;
+/// A server clock further than this from ours is learned as the clock offset.
+const SKEW_TOLERANCE: Duration = Duration::from_secs(120);
 
 const X_LANGUAGE: HeaderName = HeaderName::from_static("x-language");
 const X_TIME_ZONE: HeaderName = HeaderName::from_static("x-time-zone");
@@ -31,14 +39,20 @@ const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token")
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 /// Set on error envelopes made from a 2xx answer, with the original status.
 pub(crate) const ORIGINAL_STATUS: &str = "x-sdk-original-status";
+/// Set on envelopes of errors found on this side (no answer from the server): its value says which.
+pub(crate) const LOCAL_ERROR: &str = "x-sdk-local-error";
+/// [`LOCAL_ERROR`] value: the request could not be prepared (signing, token).
+pub(crate) const LOCAL_INVALID_REQUEST: &str = "invalid-request";
+/// [`LOCAL_ERROR`] value: the whole operation exceeded its timeout.
+pub(crate) const LOCAL_OPERATION_TIMEOUT: &str = "operation-timeout";
 
-impl ClientHooks<Shared> for Client {
+impl ClientHooks<crate::client::Shared> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        apply_defaults(&self.inner().0, request, info);
+        apply_defaults(&self.inner().state, request, info);
         Ok(())
     }
 
@@ -53,18 +67,14 @@ impl ClientHooks<Shared> for Client {
 
 /// Adds `User-Agent` and the client's default `X-Site`/`X-Language`/`X-Time-Zone` to operations
 /// that declare those headers, leaving the values the call set.
-pub(crate) fn apply_defaults(
-    state: &crate::client::State,
-    request: &mut reqwest::Request,
-    info: &OperationInfo,
-) {
+pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, info: &OperationInfo) {
     let declared = operations::find(info.operation_id).map_or(0, |m| m.headers);
     let headers = request.headers_mut();
     headers.remove("api-version");
     headers.insert(USER_AGENT, state.user_agent.clone());
     // iRobot operations use lower-case `x-language`/`x-site`: header names are case-insensitive,
     // so one default serves both. OSM's `X-Site` is an integer and iRobot's a string; both "0"/"1".
-    for (bit, name, value) in [
+    let defaults = [
         (
             operations::HEADER_LANGUAGE,
             X_LANGUAGE,
@@ -76,53 +86,188 @@ pub(crate) fn apply_defaults(
             &state.defaults.time_zone,
         ),
         (operations::HEADER_SITE, X_SITE, &state.defaults.site),
-    ] {
-        if let Some(v) = value.as_ref().filter(|_| declared & bit != 0) {
-            if !headers.contains_key(&name) {
-                headers.insert(name, v.clone());
-            }
+    ];
+    for (bit, name, value) in defaults {
+        let Some(v) = value.as_ref().filter(|_| declared & bit != 0) else {
+            continue;
+        };
+        if !headers.contains_key(&name) {
+            headers.insert(name, v.clone());
         }
     }
 }
 
-/// Authenticates, sends and normalizes one request. Used by generated and hand-written operations.
+/// Runs the attempts of one operation within its timeout. Used by generated and hand-written
+/// operations.
 pub(crate) async fn send(
     client: &Client,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
     info: &OperationInfo,
 ) -> reqwest::Result<reqwest::Response> {
-    let state = &client.inner().0;
-    if let Err(failure) = authenticate(state, &mut request).await {
-        return failure;
+    let shared = client.inner();
+    let span = tracing::info_span!(
+        "osm.operation",
+        operation = info.operation_id,
+        method = %request.method(),
+        attempts = tracing::field::Empty,
+    );
+    let attempts = attempts(client, request, info).instrument(span.clone());
+    match shared.config.operation_timeout {
+        None => attempts.await,
+        Some(limit) => match tokio::time::timeout(limit, attempts).await {
+            Ok(result) => result,
+            Err(_) => {
+                let _enter = span.enter();
+                tracing::warn!(timeout_ms = limit.as_millis() as u64, "operation timed out");
+                Ok(local_error(
+                    LOCAL_OPERATION_TIMEOUT,
+                    &format!("the operation did not finish within {limit:?}"),
+                ))
+            }
+        },
     }
+}
+
+async fn attempts(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let shared = client.inner();
+    let state = &shared.state;
+    let policy = &shared.config.retry;
+    let idempotent = operations::find(info.operation_id).is_some_and(|m| m.idempotent);
     let expects_json = request
         .headers()
         .get(ACCEPT)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    let span = tracing::debug_span!(
-        "osm.request",
-        operation = info.operation_id,
-        method = %request.method(),
-        path = request.url().path(),
-    );
-    let _enter = span.enter();
-    let response = client.client().execute(request).await?;
-    tracing::debug!(
-        status = response.status().as_u16(),
-        request_id = response
-            .headers()
-            .get(error::REQUEST_ID_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-        "response"
-    );
-    normalize(response, expects_json).await
+    let started = Instant::now();
+    // A streaming body cannot be sent twice: such requests get one attempt.
+    let template = request.try_clone();
+    let mut next = Some(request);
+    let mut token_refreshed = false;
+    let mut clock_corrected = false;
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        tracing::Span::current().record("attempts", attempt);
+        let Some(mut request) = next.take() else {
+            unreachable!("a request is prepared before every attempt");
+        };
+        if let Err(failure) = authenticate(state, &mut request).await {
+            return failure;
+        }
+        let span = tracing::info_span!(
+            "osm.attempt",
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let sent_at = Instant::now();
+        let result = async {
+            let result = client.client().execute(request).await;
+            match result {
+                Ok(response) => {
+                    learn_clock(state, response.headers());
+                    normalize(response, expects_json).await
+                }
+                Err(e) => Err(e),
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
+
+        let (outcome, retry_after, error) = match &result {
+            Ok(n) => {
+                span.record("status", n.status);
+                if let Some(id) = &n.request_id {
+                    span.record("request_id", id.as_str());
+                }
+                (Outcome::Status(n.status), n.retry_after, n.error.as_ref())
+            }
+            Err(e) if e.is_connect() => (Outcome::ConnectFailed, None, None),
+            Err(_) => (Outcome::SentThenFailed, None, None),
+        };
+
+        // 401: never retried as such; once after a token refresh or a clock correction.
+        let mut fixed_401 = false;
+        if outcome == Outcome::Status(401) {
+            if let (Auth::Token(source), false) = (&state.auth, token_refreshed) {
+                source.invalidate().await;
+                token_refreshed = true;
+                fixed_401 = true;
+            } else if !clock_corrected && error.is_some_and(is_signature_expired) {
+                clock_corrected = true;
+                fixed_401 = result.as_ref().ok().and_then(|n| n.server_date).is_some();
+            }
+        }
+        let retry = fixed_401
+            || (attempt < policy.max_attempts && retry::is_retryable(outcome, idempotent, policy));
+        let wait = if fixed_401 {
+            Duration::ZERO
+        } else {
+            policy.backoff(attempt, retry_after)
+        };
+        let in_budget = started.elapsed() + wait <= policy.max_elapsed;
+        let again = match (&template, retry && in_budget) {
+            (Some(t), true) => t.try_clone(),
+            _ => None,
+        };
+        let Some(again) = again else {
+            if let Err(e) = &result {
+                tracing::warn!(attempt, error = %e, "attempt failed");
+            }
+            return result.map(|n| n.response);
+        };
+        tracing::info!(
+            attempt,
+            ?outcome,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        next = Some(again);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// The gateway's answer to a signature outside its ±15 minute window.
+fn is_signature_expired(err: &ServiceError) -> bool {
+    err.message()
+        .is_some_and(|m| m.to_ascii_lowercase().contains("signature expired"))
+}
+
+/// Learns the server's clock from a `Date` header when it is off by more than the tolerance.
+fn learn_clock(state: &State, headers: &reqwest::header::HeaderMap) {
+    let Some(server) = headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(clock::parse_http_date)
+    else {
+        return;
+    };
+    let local = state.clock.now();
+    let skew = match server.duration_since(local) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    };
+    if skew.unsigned_abs() > SKEW_TOLERANCE.as_secs() {
+        let offset = state.clock.offset() + skew;
+        tracing::warn!(
+            offset_secs = offset,
+            "the server's clock differs from ours; signing with its time"
+        );
+        state.clock.set_offset(offset);
+    }
 }
 
 /// Signs the request or adds the IAM token. A failure becomes an error response (for instance the
 /// IAM login's own answer, so callers see it as a [`ServiceError`]) or a transport error.
 async fn authenticate(
-    state: &crate::client::State,
+    state: &State,
     request: &mut reqwest::Request,
 ) -> Result<(), reqwest::Result<reqwest::Response>> {
     match &state.auth {
@@ -141,7 +286,12 @@ async fn authenticate(
                 .signer
                 .sign_request(request, &date)
                 .map(|_| ())
-                .map_err(|e| Ok(local_error(&format!("cannot sign the request: {e}"))))
+                .map_err(|e| {
+                    Ok(local_error(
+                        LOCAL_INVALID_REQUEST,
+                        &format!("cannot sign the request: {e}"),
+                    ))
+                })
         }
         Auth::Token(source) => match source.token(&state.clock).await {
             Ok(token) => match HeaderValue::from_str(token.expose_secret()) {
@@ -150,45 +300,75 @@ async fn authenticate(
                     request.headers_mut().insert(X_AUTH_TOKEN, v);
                     Ok(())
                 }
-                Err(_) => Err(Ok(local_error("the IAM token is not a valid header value"))),
+                Err(_) => Err(Ok(local_error(
+                    LOCAL_INVALID_REQUEST,
+                    "the IAM token is not a valid header value",
+                ))),
             },
             Err(crate::Error::Service(e)) => Err(Ok(envelope_response(&e, None))),
             Err(crate::Error::Transport(e)) => Err(Err(e)),
-            Err(e) => Err(Ok(local_error(&format!("cannot obtain an IAM token: {e}")))),
+            Err(e) => Err(Ok(local_error(
+                LOCAL_INVALID_REQUEST,
+                &format!("cannot obtain an IAM token: {e}"),
+            ))),
         },
     }
 }
 
-/// An error detected on this side before anything was sent: status 0, which the conversion into
-/// [`crate::Error`] reports as [`crate::Error::InvalidRequest`].
-fn local_error(message: &str) -> reqwest::Response {
+/// An error found on this side, with no answer from the server.
+fn local_error(kind: &'static str, message: &str) -> reqwest::Response {
     let err = ServiceError {
-        status: 0,
         error_msg: Some(message.into()),
         ..Default::default()
     };
-    envelope_response(&err, None)
+    let mut response = envelope_response(&err, None);
+    response
+        .headers_mut()
+        .insert(LOCAL_ERROR, HeaderValue::from_static(kind));
+    response
+}
+
+/// A response after normalization, with what retrying needs to know.
+struct Normalized {
+    response: reqwest::Response,
+    /// The status the server answered.
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    server_date: Option<SystemTime>,
+    /// The decoded error, when the answer was one.
+    error: Option<ServiceError>,
 }
 
 /// Turns error answers into envelopes; passes success bodies (checked) and downloads through.
-async fn normalize(
-    response: reqwest::Response,
-    expects_json: bool,
-) -> reqwest::Result<reqwest::Response> {
+async fn normalize(response: reqwest::Response, expects_json: bool) -> reqwest::Result<Normalized> {
     let status = response.status();
-    let request_id = error::header_str(response.headers(), error::REQUEST_ID_HEADER);
+    let headers = response.headers();
+    let request_id = error::header_str(headers, error::REQUEST_ID_HEADER);
+    let retry_after = retry::retry_after(headers);
+    let server_date = headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(clock::parse_http_date);
+    let done = |response, error| Normalized {
+        response,
+        status: status.as_u16(),
+        request_id: request_id.clone(),
+        retry_after,
+        server_date,
+        error,
+    };
     if !status.is_success() {
         let (body, _) = read_capped(response, MAX_ERROR_BODY).await?;
-        let err = ServiceError::from_body(status.as_u16(), request_id, &body);
-        return Ok(envelope_response(&err, None));
+        let err = ServiceError::from_body(status.as_u16(), request_id.clone(), &body);
+        return Ok(done(envelope_response(&err, None), Some(err)));
     }
-    let is_json = response
-        .headers()
+    let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.contains("json"));
     if !is_json && !expects_json {
-        return Ok(response); // a download: stream it
+        return Ok(done(response, None)); // a download: stream it
     }
     let version = response.version();
     let headers = response.headers().clone();
@@ -196,12 +376,15 @@ async fn normalize(
     if !complete {
         let err = ServiceError {
             status: status.as_u16(),
-            request_id,
+            request_id: request_id.clone(),
             error_msg: Some(format!("the response body exceeds {MAX_JSON_BODY} bytes")),
             raw_body: Some(error::raw_text(&body)),
             ..Default::default()
         };
-        return Ok(envelope_response(&err, Some(status.as_u16())));
+        return Ok(done(
+            envelope_response(&err, Some(status.as_u16())),
+            Some(err),
+        ));
     }
     let body = if body.iter().all(u8::is_ascii_whitespace) && expects_json {
         // OSM answers some v1.0 operations with an empty 200: that is a success without data.
@@ -209,27 +392,26 @@ async fn normalize(
     } else {
         body
     };
-    match serde_json::from_slice::<Probe>(&body) {
-        Ok(probe) if probe.is_error() => {
-            let err = ServiceError::from_body(status.as_u16(), request_id, &body);
-            return Ok(envelope_response(&err, Some(status.as_u16())));
-        }
-        Err(e) if e.is_syntax() || e.is_eof() => {
-            let err = ServiceError::from_body(status.as_u16(), request_id, &body);
-            return Ok(envelope_response(&err, Some(status.as_u16())));
-        }
-        _ => {}
+    let is_error = match serde_json::from_slice::<Probe>(&body) {
+        Ok(probe) => probe.is_error(),
+        Err(e) => e.is_syntax() || e.is_eof(),
+    };
+    if is_error {
+        let err = ServiceError::from_body(status.as_u16(), request_id.clone(), &body);
+        return Ok(done(
+            envelope_response(&err, Some(status.as_u16())),
+            Some(err),
+        ));
     }
     let mut rebuilt = http::Response::builder().status(status).version(version);
     if let Some(h) = rebuilt.headers_mut() {
         *h = headers;
         h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    Ok(reqwest::Response::from(
-        rebuilt
-            .body(body)
-            .expect("status and headers come from a valid response"),
-    ))
+    let rebuilt = rebuilt
+        .body(body)
+        .expect("status and headers come from a valid response");
+    Ok(done(reqwest::Response::from(rebuilt), None))
 }
 
 /// The part of a success body that says whether it is really an error.

@@ -24,6 +24,7 @@
 //! * [`clock`]: `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
 //! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
+//! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency).
 //!
 //! Generated calls return `Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>`;
@@ -38,12 +39,14 @@ pub mod clock;
 pub mod error;
 mod hooks;
 pub mod operations;
+pub mod retry;
 
 pub use auth::{Credentials, TokenScope};
 pub use client::{ClientBuilder, Region};
-pub use error::{Error, Result, ServiceError};
+pub use error::{Error, Result, ServiceError, TimeoutKind};
 pub use generated::{Client, builder, types};
 pub use progenitor_client::{ByteStream, ResponseValue};
+pub use retry::RetryPolicy;
 
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {

@@ -33,9 +33,18 @@ pub enum Error {
     /// The service (or the gateway in front of it) answered with an error.
     #[error("{0}")]
     Service(Box<ServiceError>),
-    /// No usable response: connection refused, reset, TLS failure, timeout.
+    /// No usable response: connection refused or reset, TLS failure, body cut short.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A time limit was reached; `kind` says which one.
+    #[error("{kind} timed out")]
+    Timeout {
+        /// Which limit.
+        kind: TimeoutKind,
+        /// The underlying error, for connect and attempt timeouts.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
     /// A success response whose body does not match the documented schema.
     #[error("cannot decode the response: {source}")]
     Decode {
@@ -107,20 +116,62 @@ impl Error {
         })
     }
 
-    /// Trying the same call again later may succeed (network failure, 429, 502/503/504).
+    /// Trying the same call again later may succeed (network failure, timeout, 429, 5xx).
     /// This says nothing about whether retrying is *safe*: a creation may already have happened.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-            Error::Service(e) => matches!(e.status, 408 | 429 | 502 | 503 | 504),
+            Error::Transport(e) => e.is_connect() || e.is_request() || e.is_body(),
+            Error::Timeout { .. } => true,
+            Error::Service(e) => matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
             _ => false,
         }
+    }
+
+    /// Which time limit was reached, when one was.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self {
+            Error::Timeout { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+/// Which time limit a [`Error::Timeout`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Establishing the connection ([`crate::ClientBuilder::connect_timeout`]).
+    Connect,
+    /// One HTTP exchange ([`crate::ClientBuilder::timeout`]).
+    Attempt,
+    /// The whole operation, retries included ([`crate::ClientBuilder::operation_timeout`]).
+    Operation,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "the attempt",
+            TimeoutKind::Operation => "the operation",
+        })
     }
 }
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        Error::Transport(e.without_url())
+        let e = e.without_url();
+        if e.is_timeout() {
+            let kind = if e.is_connect() {
+                TimeoutKind::Connect
+            } else {
+                TimeoutKind::Attempt
+            };
+            return Error::Timeout {
+                kind,
+                source: Some(e),
+            };
+        }
+        Error::Transport(e)
     }
 }
 
@@ -139,10 +190,17 @@ impl From<progenitor_client::Error<ServiceError>> for Error {
             P::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
                 let request_id = header_str(rv.headers(), REQUEST_ID_HEADER);
+                let local = header_str(rv.headers(), crate::hooks::LOCAL_ERROR);
                 let mut err = rv.into_inner();
-                if err.status == 0 && err.raw_body.is_none() && err.error_code.is_none() {
-                    // Made by the client itself before sending (see `hooks::local_error`).
-                    return Error::InvalidRequest(err.error_msg.unwrap_or_default());
+                match local.as_deref() {
+                    Some(crate::hooks::LOCAL_OPERATION_TIMEOUT) => {
+                        return Error::Timeout {
+                            kind: TimeoutKind::Operation,
+                            source: None,
+                        };
+                    }
+                    Some(_) => return Error::InvalidRequest(err.error_msg.unwrap_or_default()),
+                    None => {}
                 }
                 if err.status == 0 {
                     err.status = status;
