@@ -114,6 +114,7 @@ pub struct ClientBuilder {
     from_env: Option<bool>,
     retry: Option<RetryPolicy>,
     operation_timeout: Option<Duration>,
+    max_response_body: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -189,6 +190,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest JSON response body accepted, in bytes (default 64 MiB); a larger one is an error,
+    /// never an unbounded allocation.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
     /// How failed attempts are retried (default [`RetryPolicy::default`]; see [`crate::retry`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -260,6 +268,9 @@ impl ClientBuilder {
                 defaults,
                 user_agent: HeaderValue::from_static(USER_AGENT),
                 clock: Clock::default(),
+                max_json_body: self
+                    .max_response_body
+                    .unwrap_or(crate::hooks::MAX_JSON_BODY),
             }),
             config: Arc::new(CallConfig {
                 retry: self.retry.clone().unwrap_or_default(),
@@ -394,6 +405,7 @@ pub(crate) struct State {
     pub(crate) defaults: Defaults,
     pub(crate) user_agent: HeaderValue,
     pub(crate) clock: Clock,
+    pub(crate) max_json_body: usize,
 }
 
 pub(crate) enum Auth {

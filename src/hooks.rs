@@ -24,8 +24,9 @@ use crate::error::{self, ServiceError};
 use crate::operations;
 use crate::retry::{self, Outcome};
 
-/// Largest success JSON body accepted (a hostile or broken server cannot make us buffer more).
-pub const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
+/// Default largest success JSON body accepted (a hostile or broken server cannot make us buffer
+/// more); see [`crate::ClientBuilder::max_response_body`].
+pub(crate) const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
 /// Largest error body read (the rest is not needed to report the error).
 const MAX_ERROR_BODY: usize = 1024 * 1024;
 /// A server clock further than this from ours is learned as the clock offset.
@@ -170,7 +171,7 @@ async fn attempts(
             match result {
                 Ok(response) => {
                     learn_clock(state, response.headers());
-                    normalize(response, expects_json).await
+                    normalize(response, expects_json, state.max_json_body).await
                 }
                 Err(e) => Err(e),
             }
@@ -341,7 +342,11 @@ struct Normalized {
 }
 
 /// Turns error answers into envelopes; passes success bodies (checked) and downloads through.
-async fn normalize(response: reqwest::Response, expects_json: bool) -> reqwest::Result<Normalized> {
+async fn normalize(
+    response: reqwest::Response,
+    expects_json: bool,
+    max_json_body: usize,
+) -> reqwest::Result<Normalized> {
     let status = response.status();
     let headers = response.headers();
     let request_id = error::header_str(headers, error::REQUEST_ID_HEADER);
@@ -372,12 +377,12 @@ async fn normalize(response: reqwest::Response, expects_json: bool) -> reqwest::
     }
     let version = response.version();
     let headers = response.headers().clone();
-    let (body, complete) = read_capped(response, MAX_JSON_BODY).await?;
+    let (body, complete) = read_capped(response, max_json_body).await?;
     if !complete {
         let err = ServiceError {
             status: status.as_u16(),
             request_id: request_id.clone(),
-            error_msg: Some(format!("the response body exceeds {MAX_JSON_BODY} bytes")),
+            error_msg: Some(format!("the response body exceeds {max_json_body} bytes")),
             raw_body: Some(error::raw_text(&body)),
             ..Default::default()
         };
@@ -403,6 +408,7 @@ async fn normalize(response: reqwest::Response, expects_json: bool) -> reqwest::
             Some(err),
         ));
     }
+    error::decode_context::set(&body, status.as_u16(), request_id.clone());
     let mut rebuilt = http::Response::builder().status(status).version(version);
     if let Some(h) = rebuilt.headers_mut() {
         *h = headers;

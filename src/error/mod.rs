@@ -46,8 +46,14 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
     /// A success response whose body does not match the documented schema.
-    #[error("cannot decode the response: {source}")]
+    #[error("cannot decode the response (HTTP {}, request id {}): {source}",
+        status.map_or("?".to_string(), |s| s.to_string()),
+        request_id.as_deref().unwrap_or("unknown"))]
     Decode {
+        /// HTTP status of the response, when known.
+        status: Option<u16>,
+        /// Its `X-Request-Id`, when known.
+        request_id: Option<String>,
         /// The body as received (cut to [`MAX_RAW_BODY`]).
         body: String,
         /// The decoding error.
@@ -75,6 +81,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.status),
+            Error::Decode { status, .. } => *status,
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -87,7 +94,10 @@ impl Error {
 
     /// The `X-Request-Id` of the failed response, to quote to Huawei support.
     pub fn request_id(&self) -> Option<&str> {
-        self.service().and_then(|e| e.request_id.as_deref())
+        match self {
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => self.service().and_then(|e| e.request_id.as_deref()),
+        }
     }
 
     /// The ticket (or resource) does not exist.
@@ -210,10 +220,15 @@ impl From<progenitor_client::Error<ServiceError>> for Error {
                 }
                 err.into()
             }
-            P::InvalidResponsePayload(bytes, source) => Error::Decode {
-                body: raw_text(&bytes),
-                source,
-            },
+            P::InvalidResponsePayload(bytes, source) => {
+                let (status, request_id) = decode_context::take(&bytes).unzip();
+                Error::Decode {
+                    status,
+                    request_id: request_id.flatten(),
+                    body: raw_text(&bytes),
+                    source,
+                }
+            }
             P::UnexpectedResponse(resp) => {
                 // The exec hook turns every non-2xx into an error envelope, so this only happens
                 // for a success status the spec does not declare.
@@ -390,6 +405,50 @@ pub(crate) fn raw_text(body: &[u8]) -> String {
         s.push('…');
     }
     s
+}
+
+/// Status and request id of the last success body handed to the generated code on this thread, so
+/// that a body that then fails to decode is reported with them. Matched by the identity of the
+/// buffer (address and length), never by content; the generated code decodes right after `exec`
+/// without yielding, on the same thread.
+pub(crate) mod decode_context {
+    use std::cell::RefCell;
+
+    struct Context {
+        ptr: usize,
+        len: usize,
+        status: u16,
+        request_id: Option<String>,
+    }
+
+    thread_local! {
+        static LAST: RefCell<Option<Context>> = const { RefCell::new(None) };
+    }
+
+    /// Remembers the metadata of a body about to be decoded.
+    pub(crate) fn set(body: &[u8], status: u16, request_id: Option<String>) {
+        LAST.with(|l| {
+            *l.borrow_mut() = Some(Context {
+                ptr: body.as_ptr() as usize,
+                len: body.len(),
+                status,
+                request_id,
+            })
+        });
+    }
+
+    /// The metadata of `body`, if it is the last body remembered on this thread.
+    pub(crate) fn take(body: &[u8]) -> Option<(u16, Option<String>)> {
+        LAST.with(|l| {
+            let mut last = l.borrow_mut();
+            match last.as_ref() {
+                Some(c) if c.ptr == body.as_ptr() as usize && c.len == body.len() => {
+                    last.take().map(|c| (c.status, c.request_id))
+                }
+                _ => None,
+            }
+        })
+    }
 }
 
 pub(crate) fn header_str(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {

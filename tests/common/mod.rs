@@ -3,6 +3,8 @@
 //! examples as fixtures, and the three error checks every operation gets.
 #![allow(dead_code)]
 
+pub mod scripted;
+
 use std::sync::OnceLock;
 
 use httpmock::{HttpMockRequest, MockServer, When};
