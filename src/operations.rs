@@ -55,6 +55,10 @@ mod tests {
         assert_eq!(m.headers, HEADER_SITE | HEADER_LANGUAGE | HEADER_TIME_ZONE);
         assert_eq!(find("list_cases_v1").unwrap().headers, 0);
         assert!(find("upload_accessory_v1").unwrap().manual);
+        assert!(find("delete_labels").unwrap().idempotent);
+        assert!(find("show_associated_questions").unwrap().idempotent);
+        assert!(!find("create_cases").unwrap().idempotent);
+        assert!(!find("update_cases").unwrap().idempotent, "press (urge) must not be repeated");
         assert!(find("nope").is_none());
     }
 }
