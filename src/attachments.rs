@@ -242,13 +242,13 @@ impl AccessoryLimits {
     /// Refuses an attachment over the size limit (when its length is known) or of a type outside
     /// the allowed list, with an error that says which limit.
     pub fn check(&self, attachment: &Attachment) -> Result<()> {
-        if let (Some(max), Some(len)) = (self.max_size, attachment.len()) {
-            if len > max {
-                return Err(Error::InvalidRequest(format!(
-                    "attachment `{}` is {len} bytes; the server accepts at most {max} bytes",
-                    attachment.name
-                )));
-            }
+        if let (Some(max), Some(len)) = (self.max_size, attachment.len())
+            && len > max
+        {
+            return Err(Error::InvalidRequest(format!(
+                "attachment `{}` is {len} bytes; the server accepts at most {max} bytes",
+                attachment.name
+            )));
         }
         if !self.file_types.is_empty() {
             let ext = attachment.extension().unwrap_or_default();

@@ -21,7 +21,7 @@ use secrecy::ExposeSecret;
 
 use crate::Client;
 use crate::auth::credentials::{self, AkSkCredentials, Credentials};
-use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, TokenSource};
+use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, LoginSource, TokenSource};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -324,13 +324,13 @@ impl ClientBuilder {
                     .or_else(|| std::env::var(credentials::ENV_IAM_ENDPOINT).ok())
                     .filter(|v| !v.is_empty())
                     .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_string());
-                Auth::Token(TokenSource::Login {
+                Auth::Token(TokenSource::Login(Box::new(LoginSource {
                     login,
                     endpoint: parse_http_url(&endpoint, "IAM endpoint")?,
                     http: http.clone(),
                     cache: Default::default(),
                     refresh_margin: self.token_refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
-                })
+                })))
             }
         })
     }
@@ -382,10 +382,11 @@ impl fmt::Debug for Shared {
         let auth = match &self.state.auth {
             Auth::AkSk { creds, .. } => format!("{creds:?}"),
             Auth::Token(TokenSource::Static(_)) => "Token([redacted])".into(),
-            Auth::Token(TokenSource::Login {
-                login, endpoint, ..
-            }) => {
-                format!("PasswordLogin {{ {login:?}, iam: {endpoint} }}")
+            Auth::Token(TokenSource::Login(source)) => {
+                format!(
+                    "PasswordLogin {{ {:?}, iam: {} }}",
+                    source.login, source.endpoint
+                )
             }
         };
         f.debug_struct("Shared")

@@ -191,6 +191,7 @@ async fn attempts(
             Err(e) if e.is_connect() => (Outcome::ConnectFailed, None, None),
             Err(_) => (Outcome::SentThenFailed, None, None),
         };
+        tracing::debug!(parent: &span, ?outcome, "attempt finished");
 
         // 401: never retried as such; once after a token refresh or a clock correction.
         let mut fixed_401 = false;
@@ -455,10 +456,10 @@ fn envelope_response(err: &ServiceError, original_status: Option<u16>) -> reqwes
     let mut builder = http::Response::builder()
         .status(routed)
         .header(CONTENT_TYPE, "application/json");
-    if let Some(id) = &err.request_id {
-        if let Ok(v) = HeaderValue::from_str(id) {
-            builder = builder.header(error::REQUEST_ID_HEADER, v);
-        }
+    if let Some(id) = &err.request_id
+        && let Ok(v) = HeaderValue::from_str(id)
+    {
+        builder = builder.header(error::REQUEST_ID_HEADER, v);
     }
     if let Some(s) = original_status {
         builder = builder.header(ORIGINAL_STATUS, s);

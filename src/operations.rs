@@ -58,7 +58,10 @@ mod tests {
         assert!(find("delete_labels").unwrap().idempotent);
         assert!(find("show_associated_questions").unwrap().idempotent);
         assert!(!find("create_cases").unwrap().idempotent);
-        assert!(!find("update_cases").unwrap().idempotent, "press (urge) must not be repeated");
+        assert!(
+            !find("update_cases").unwrap().idempotent,
+            "press (urge) must not be repeated"
+        );
         assert!(find("nope").is_none());
     }
 }

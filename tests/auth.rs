@@ -344,10 +344,22 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         Credentials::token(TOKEN)
     );
     let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        traces.contains("osm.operation") && traces.contains("osm.attempt"),
-        "tracing output was captured: {traces}"
-    );
+    // One span per operation and per attempt, with the operation id, attempt number, status,
+    // request id and duration.
+    let attempt_lines: Vec<&str> = traces
+        .lines()
+        .filter(|l| l.contains("attempt finished") && l.contains("request_id=\"r-403\""))
+        .collect();
+    assert_eq!(attempt_lines.len(), 2, "one line per call: {traces}");
+    for line in attempt_lines {
+        for field in [
+            "osm.operation{operation=\"list_regions_v1\" method=GET attempts=1}",
+            "osm.attempt{attempt=1 duration_ms=",
+            "status=403",
+        ] {
+            assert!(line.contains(field), "`{field}` missing from `{line}`");
+        }
+    }
     for secret in [SK, PASSWORD, TOKEN, SECURITY_TOKEN] {
         assert!(
             !shown.contains(secret),

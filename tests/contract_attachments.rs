@@ -374,7 +374,7 @@ async fn download_images() {
         then.into_inner()
             .status(200)
             .header("content-type", "image/png")
-            .body(b"\x89PNG\r\n\x1a\n...".to_vec());
+            .body(b"\x89PNG\r\n\x1a\n...");
     });
     let mut out = Vec::new();
     client(&server)

@@ -583,7 +583,7 @@ async fn download_accessories_v1_streams_one_file_or_an_archive() {
         then.into_inner()
             .status(200)
             .header("content-type", "application/zip")
-            .body(b"PK\x03\x04zip".to_vec());
+            .body(b"PK\x03\x04zip");
     });
     let c = client(&server);
     let mut out = Vec::new();

@@ -25,13 +25,16 @@ pub(crate) enum TokenSource {
     /// A token given by the user.
     Static(SecretString),
     /// A password login against an IAM endpoint.
-    Login {
-        login: PasswordLogin,
-        endpoint: reqwest::Url,
-        http: reqwest::Client,
-        cache: Mutex<Option<CachedToken>>,
-        refresh_margin: Duration,
-    },
+    Login(Box<LoginSource>),
+}
+
+/// A password login and the token it last obtained.
+pub(crate) struct LoginSource {
+    pub(crate) login: PasswordLogin,
+    pub(crate) endpoint: reqwest::Url,
+    pub(crate) http: reqwest::Client,
+    pub(crate) cache: Mutex<Option<CachedToken>>,
+    pub(crate) refresh_margin: Duration,
 }
 
 pub(crate) struct CachedToken {
@@ -44,19 +47,20 @@ impl TokenSource {
     pub(crate) async fn token(&self, clock: &Clock) -> Result<SecretString, Error> {
         match self {
             TokenSource::Static(t) => Ok(t.clone()),
-            TokenSource::Login {
-                login,
-                endpoint,
-                http,
-                cache,
-                refresh_margin,
-            } => {
+            TokenSource::Login(source) => {
+                let LoginSource {
+                    login,
+                    endpoint,
+                    http,
+                    cache,
+                    refresh_margin,
+                } = source.as_ref();
                 let mut guard = cache.lock().await;
                 let now = clock.now();
-                if let Some(c) = guard.as_ref() {
-                    if c.expires_at > now + *refresh_margin {
-                        return Ok(c.token.clone());
-                    }
+                if let Some(c) = guard.as_ref()
+                    && c.expires_at > now + *refresh_margin
+                {
+                    return Ok(c.token.clone());
                 }
                 let fresh = log_in(http, endpoint, login).await?;
                 tracing::debug!(user = %login.user, "obtained IAM token");
@@ -70,8 +74,8 @@ impl TokenSource {
     /// Forgets a cached token (after the service rejected it), so the next call logs in again.
     #[allow(dead_code)] // used by the retry layer
     pub(crate) async fn invalidate(&self) {
-        if let TokenSource::Login { cache, .. } = self {
-            *cache.lock().await = None;
+        if let TokenSource::Login(source) = self {
+            *source.cache.lock().await = None;
         }
     }
 }
