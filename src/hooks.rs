@@ -53,6 +53,10 @@ impl ClientHooks<crate::client::Shared> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(meta) = operations::find(info.operation_id) {
+            meta.check_params(request.url())
+                .map_err(progenitor_client::Error::InvalidRequest)?;
+        }
         apply_defaults(&self.inner().state, request, info);
         Ok(())
     }

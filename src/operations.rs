@@ -18,6 +18,92 @@ pub struct OperationMeta {
     pub idempotent: bool,
     /// Hand-written rather than generated (`x-sdk-manual: true`).
     pub manual: bool,
+    /// Limits of its query and path parameters that the generated code does not check (integer
+    /// ranges, array item counts); checked by the `pre` hook before anything is sent.
+    pub params: &'static [ParamLimit],
+}
+
+/// The documented limits of one query or path parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamLimit {
+    /// Wire name.
+    pub name: &'static str,
+    /// A path parameter (else a query parameter).
+    pub in_path: bool,
+    /// Must be present (an array: with at least one item).
+    pub required: bool,
+    /// Fewest items of an array parameter.
+    pub min_items: Option<u64>,
+    /// Most items of an array parameter.
+    pub max_items: Option<u64>,
+    /// Smallest value of an integer (or of each item of an integer array).
+    pub minimum: Option<i64>,
+    /// Largest value of an integer (or of each item of an integer array).
+    pub maximum: Option<i64>,
+}
+
+impl OperationMeta {
+    /// Checks the request's query and path against [`OperationMeta::params`]; the message says
+    /// which parameter and which limit.
+    pub fn check_params(&self, url: &reqwest::Url) -> Result<(), String> {
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let segments: Vec<String> = url
+            .path_segments()
+            .map(|s| s.map(crate::auth::signer::percent_decode).collect())
+            .unwrap_or_default();
+        let template: Vec<&str> = self.path.trim_start_matches('/').split('/').collect();
+        for limit in self.params {
+            let values: Vec<&str> = if limit.in_path {
+                let placeholder = format!("{{{}}}", limit.name);
+                // The base URL may have a path of its own: match the template from the end.
+                let from_end = template.iter().rev().position(|t| *t == placeholder);
+                from_end
+                    .and_then(|i| segments.len().checked_sub(i + 1))
+                    .and_then(|i| segments.get(i))
+                    .map(|s| vec![s.as_str()])
+                    .unwrap_or_default()
+            } else {
+                pairs
+                    .iter()
+                    .filter(|(k, _)| k == limit.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect()
+            };
+            limit.check(&values)?;
+        }
+        Ok(())
+    }
+}
+
+impl ParamLimit {
+    fn check(&self, values: &[&str]) -> Result<(), String> {
+        let name = self.name;
+        let n = values.len() as u64;
+        if self.required && n == 0 {
+            return Err(format!("`{name}` is required"));
+        }
+        if let Some(min) = self.min_items.filter(|m| n < *m && n > 0) {
+            return Err(format!("`{name}` needs at least {min} values, not {n}"));
+        }
+        if let Some(max) = self.max_items.filter(|m| n > *m) {
+            return Err(format!("`{name}` takes at most {max} values, not {n}"));
+        }
+        if self.minimum.is_none() && self.maximum.is_none() {
+            return Ok(());
+        }
+        for v in values {
+            let Ok(number) = v.parse::<i64>() else {
+                return Err(format!("`{name}` must be an integer, not `{v}`"));
+            };
+            if let Some(min) = self.minimum.filter(|m| number < *m) {
+                return Err(format!("`{name}` must be at least {min}, not {number}"));
+            }
+            if let Some(max) = self.maximum.filter(|m| number > *m) {
+                return Err(format!("`{name}` must be at most {max}, not {number}"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Header bit: `X-Site` / `x-site`.
@@ -63,5 +149,46 @@ mod tests {
             "press (urge) must not be repeated"
         );
         assert!(find("nope").is_none());
+    }
+
+    #[test]
+    fn parameter_limits_come_from_the_spec() {
+        let url = |q: &str| {
+            reqwest::Url::parse(&format!("https://h/v2/servicerequest/cases{q}")).unwrap()
+        };
+        let list = find("list_cases").unwrap();
+        assert!(list.check_params(&url("?limit=100&offset=0")).is_ok());
+        let err = list.check_params(&url("?limit=101")).unwrap_err();
+        assert!(err.contains("`limit` must be at most 100"), "{err}");
+        let keys: String = (0..33).map(|i| format!("&search_key=k{i}")).collect();
+        let err = list.check_params(&url(&format!("?x=1{keys}"))).unwrap_err();
+        assert!(
+            err.contains("`search_key` takes at most 32 values"),
+            "{err}"
+        );
+
+        let labels = find("create_case_labels").unwrap();
+        let u = |q: &str| {
+            reqwest::Url::parse(&format!("https://h/v2/servicerequest/cases/c1/labels{q}")).unwrap()
+        };
+        assert!(labels.check_params(&u("?label_ids=1&label_ids=2")).is_ok());
+        assert!(
+            labels
+                .check_params(&u(""))
+                .unwrap_err()
+                .contains("`label_ids` is required")
+        );
+
+        let delete = find("delete_labels").unwrap();
+        let p = |id: &str| {
+            reqwest::Url::parse(&format!("https://h/base/v2/servicerequest/labels/{id}")).unwrap()
+        };
+        assert!(delete.check_params(&p("12")).is_ok());
+        assert!(
+            delete
+                .check_params(&p("-1"))
+                .unwrap_err()
+                .contains("at least 0")
+        );
     }
 }
