@@ -57,6 +57,10 @@ impl ClientHooks<crate::client::Shared> for Client {
             meta.check_params(request.url())
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
+        if let Some(body) = request.body().and_then(|b| b.as_bytes()) {
+            operations::check_body(info.operation_id, body)
+                .map_err(progenitor_client::Error::InvalidRequest)?;
+        }
         apply_defaults(&self.inner().state, request, info);
         Ok(())
     }

@@ -115,6 +115,67 @@ pub const HEADER_TIME_ZONE: u8 = 4;
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
+/// Checks a JSON request body against the limits of the spec that the generated types do not check
+/// (array item counts, integer ranges); the message names the field, e.g. `files`.
+pub fn check_body(operation_id: &str, body: &[u8]) -> Result<(), String> {
+    let Ok(i) = BODY_RULES.binary_search_by(|(id, _)| id.cmp(&operation_id)) else {
+        return Ok(());
+    };
+    let rules: serde_json::Value =
+        serde_json::from_str(BODY_RULES[i].1).expect("build.rs writes valid JSON");
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(()); // not JSON: nothing of ours to check
+    };
+    check_value(&rules, &value, "")
+}
+
+fn check_value(
+    rules: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Result<(), String> {
+    let limit = |key: &str| rules.get(key).and_then(|v| v.as_i64());
+    let field = if at.is_empty() { "the body" } else { at };
+    if let Some(items) = value.as_array() {
+        let n = items.len() as i64;
+        if let Some(min) = limit("minItems").filter(|m| n < *m) {
+            return Err(format!("`{field}` needs at least {min} items, not {n}"));
+        }
+        if let Some(max) = limit("maxItems").filter(|m| n > *m) {
+            return Err(format!("`{field}` takes at most {max} items, not {n}"));
+        }
+        if let Some(item_rules) = rules.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                check_value(item_rules, item, &format!("{field}[{i}]"))?;
+            }
+        }
+    }
+    if let Some(number) = value.as_i64() {
+        if let Some(min) = limit("minimum").filter(|m| number < *m) {
+            return Err(format!("`{field}` must be at least {min}, not {number}"));
+        }
+        if let Some(max) = limit("maximum").filter(|m| number > *m) {
+            return Err(format!("`{field}` must be at most {max}, not {number}"));
+        }
+    }
+    if let (Some(props), Some(object)) = (
+        rules.get("properties").and_then(|p| p.as_object()),
+        value.as_object(),
+    ) {
+        for (name, prop_rules) in props {
+            if let Some(v) = object.get(name) {
+                let path = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                check_value(prop_rules, v, &path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every operation of the spec.
 pub fn all() -> &'static [OperationMeta] {
     OPERATIONS
@@ -149,6 +210,37 @@ mod tests {
             "press (urge) must not be repeated"
         );
         assert!(find("nope").is_none());
+    }
+
+    #[test]
+    fn body_limits_come_from_the_spec() {
+        let body = |files: usize| {
+            let files: Vec<String> = (0..files).map(|i| format!("f{i}")).collect();
+            serde_json::to_vec(
+                &serde_json::json!({"type": "1", "title": "t", "content": "c", "files": files}),
+            )
+            .unwrap()
+        };
+        assert!(check_body("create_feedback", &body(1)).is_ok());
+        assert!(
+            check_body("create_feedback", &body(0))
+                .unwrap_err()
+                .contains("`files` needs at least 1 items")
+        );
+        assert!(
+            check_body("create_feedback", &body(4))
+                .unwrap_err()
+                .contains("`files` takes at most 3 items")
+        );
+        let eval =
+            br#"{"caseId":"c","satisfactionList":[{"satisfactionId":1,"satisfactionValue":9}]}"#;
+        let err = check_body("create_evaluation_v1", eval).unwrap_err();
+        assert!(
+            err.contains("`satisfactionList[0].satisfactionValue` must be at most 5"),
+            "{err}"
+        );
+        assert!(check_body("list_cases", b"{}").is_ok());
+        assert!(check_body("create_feedback", b"not json").is_ok());
     }
 
     #[test]

@@ -99,5 +99,29 @@ async fn out_of_range_and_oversized_parameters_never_leave_the_client() {
         "`label_id` must be at least 0",
     )
     .await;
+    let feedback = huaweicloud_osm::types::CreateFeedbackV2Req::builder()
+        .type_("1")
+        .title("Copied content")
+        .content("Details")
+        .files(
+            ["f1", "f2", "f3", "f4"]
+                .map(|f| {
+                    f.parse::<huaweicloud_osm::types::CreateFeedbackV2ReqFilesItem>()
+                        .unwrap()
+                })
+                .to_vec(),
+        );
+    refused(
+        async {
+            c.create_feedback()
+                .body(feedback)
+                .send()
+                .await
+                .map(drop)
+                .map_err(Error::from)
+        },
+        "`files` takes at most 3 items",
+    )
+    .await;
     assert_eq!(server.count(), 0, "nothing was sent");
 }
