@@ -6,14 +6,10 @@
 mod common;
 
 use common::*;
-use httpmock::{Method, MockServer, When};
+use httpmock::{Method, MockServer};
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryLimits, Attachment, Download};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::{Error, types};
-
-fn v2(when: When) -> When {
-    with_site_defaults(signed(when))
-}
 
 #[tokio::test]
 async fn upload_accessory_is_multipart_with_file_and_form_data() {

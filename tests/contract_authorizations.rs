@@ -16,23 +16,12 @@ fn osm(when: When) -> When {
     with_site_defaults(signed(when))
 }
 
-/// Operations declaring no shared header (diagnose, internal): none is sent.
-fn bare(when: When) -> When {
-    without_site_defaults(signed(when))
-}
-
 /// `ShowLoginType` declares only `X-Language` and `X-Time-Zone`: no `x-site`.
 fn language_and_time_zone(when: When) -> When {
     signed(when)
         .header("x-language", LANGUAGE)
         .header("x-time-zone", TIME_ZONE)
         .header_missing("x-site")
-}
-
-/// A JSON body: exactly `value`, declared as JSON.
-fn json(when: When, value: serde_json::Value) -> When {
-    when.header("content-type", "application/json")
-        .json_body(value)
 }
 
 // ---------------------------------------------------------------------------------------------

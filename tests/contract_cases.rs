@@ -8,39 +8,13 @@ mod common;
 
 use common::*;
 use futures::StreamExt;
-use httpmock::{Method, MockServer, When};
+use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
-use huaweicloud_osm::{Client, Error, types};
+use huaweicloud_osm::{Error, types};
 
 /// A ticket id with characters that must be escaped (once) in the path.
 const CASE_ID: &str = "TT2024 0516/12";
 const CASE_PATH: &str = "/v2/servicerequest/cases/TT2024%200516%2F12";
-
-/// Every v2 ticket operation declares `X-Site`, `X-Language` and `X-Time-Zone`.
-fn v2(when: When) -> When {
-    with_site_defaults(signed(when))
-}
-
-fn no_body(when: When) -> When {
-    when.header_missing("content-type")
-        .is_true(|req| req.body_ref().is_empty())
-}
-
-/// The call is refused with `Error::InvalidRequest` and nothing reaches the server.
-async fn refused_before_sending<F, Fut>(call: F)
-where
-    F: FnOnce(Client) -> Fut,
-    Fut: std::future::Future<Output = Result<(), Error>>,
-{
-    let server = MockServer::start_async().await;
-    let mock = server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
-    let err = call(client(&server)).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
-    mock.assert_calls_async(0).await;
-}
 
 #[tokio::test]
 async fn list_case_cc_emails() {

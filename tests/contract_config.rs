@@ -9,40 +9,9 @@
 mod common;
 
 use common::*;
-use httpmock::{Method, MockServer, When};
+use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::{Error, types};
-
-/// Operations declaring `X-Site`, `X-Language` and `X-Time-Zone`: the client's defaults are sent.
-fn site(when: When) -> When {
-    with_site_defaults(signed(when))
-}
-
-/// Operations declaring none of the shared headers: none is sent.
-fn bare(when: When) -> When {
-    without_site_defaults(signed(when))
-}
-
-/// Answers any request, so that `assert_calls_async(0)` proves nothing was sent.
-fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    })
-}
-
-/// The call was refused before sending, naming what is wrong.
-fn assert_refused(result: Result<(), Error>, mentions: &str) {
-    match result {
-        Err(Error::InvalidRequest(message)) => {
-            assert!(
-                message.contains(mentions),
-                "`{message}` does not mention {mentions}"
-            )
-        }
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn list_area_codes() {
@@ -50,7 +19,7 @@ async fn list_area_codes() {
     let body: types::ListAreaCodesResponse = typed(response_example("ListAreaCodes"));
     assert_eq!(body.area_code_list.len(), 2);
     let mock = server.list_area_codes(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_area_codes().send().await.unwrap();
@@ -59,10 +28,8 @@ async fn list_area_codes() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/area-codes"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/area-codes"))
         },
         |c| async move {
             c.list_area_codes()
@@ -114,7 +81,7 @@ async fn list_case_categories() {
     let body: types::ListCaseCategoriesResponse = typed(response_example("ListCaseCategories"));
     assert_eq!(body.total_count, Some(1));
     let mock = server.list_case_categories(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_case_categories().send().await.unwrap();
@@ -123,10 +90,8 @@ async fn list_case_categories() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/categories"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/categories"))
         },
         |c| async move {
             c.list_case_categories()
@@ -146,7 +111,7 @@ async fn list_extends_params() {
     assert_eq!(body.extends_params.len(), 1);
     let mock = server.list_extends_params(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("business_type_id", "9b1a349c 3a2849a3"),
                 ("incident_sub_type_id", "1"),
@@ -168,10 +133,8 @@ async fn list_extends_params() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/extends-map"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/extends-map"))
         },
         |c| async move {
             c.list_extends_params()
@@ -194,7 +157,7 @@ async fn list_extends_params_sends_only_the_business_type_when_alone() {
             .incident_sub_type_id(None)
             .product_category_id(None)
             .into_inner();
-        exact_query(site(when), &[("business_type_id", "b6dc3d3b")]);
+        exact_query(v2(when), &[("business_type_id", "b6dc3d3b")]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -228,7 +191,7 @@ async fn list_case_limits() {
     let body: types::ListCaseLimitsResponse = typed(response_example("ListCaseLimits"));
     assert!(body.config.is_some());
     let mock = server.list_case_limits(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_case_limits().send().await.unwrap();
@@ -237,10 +200,8 @@ async fn list_case_limits() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/limits"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/limits"))
         },
         |c| async move {
             c.list_case_limits()
@@ -260,7 +221,7 @@ async fn list_problem_types() {
     assert_eq!(body.total_count, Some(2));
     let mock = server.list_problem_types(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[("product_category_id", "a51b98a1 eb514f7c")],
         );
         then.ok(&body);
@@ -276,10 +237,8 @@ async fn list_problem_types() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/problems"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/problems"))
         },
         |c| async move {
             c.list_problem_types()
@@ -300,7 +259,7 @@ async fn list_product_categories() {
     assert_eq!(body.incident_product_category_list.len(), 1);
     let mock = server.list_product_categories(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[("product_category_name", "User account & billing")],
         );
         then.ok(&body);
@@ -316,10 +275,8 @@ async fn list_product_categories() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/product-categories"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/product-categories"))
         },
         |c| async move {
             c.list_product_categories()
@@ -338,7 +295,7 @@ async fn list_regions() {
     let body: types::ListRegionsResponse = typed(response_example("ListRegions"));
     assert_eq!(body.data_center_list.len(), 1);
     let mock = server.list_regions(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_regions().send().await.unwrap();
@@ -347,10 +304,8 @@ async fn list_regions() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/regions"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/regions"))
         },
         |c| async move { c.list_regions().send().await.map(drop).map_err(Error::from) },
     )
@@ -364,7 +319,7 @@ async fn list_satisfaction_dimensions() {
         typed(response_example("ListSatisfactionDimensions"));
     assert_eq!(body.satisfaction_dimension_list.len(), 2);
     let mock = server.list_satisfaction_dimensions(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -377,10 +332,8 @@ async fn list_satisfaction_dimensions() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/satisfaction-dimensions"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/satisfaction-dimensions"))
         },
         |c| async move {
             c.list_satisfaction_dimensions()
@@ -400,7 +353,7 @@ async fn list_severities() {
     assert_eq!(body.show, Some(true));
     let mock = server.list_severities(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("product_category_id", "a51b98a1 eb514f7c"),
                 ("business_type_id", "9b1a349c/3a2849a3"),
@@ -420,10 +373,8 @@ async fn list_severities() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/severities"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/severities"))
         },
         |c| async move {
             c.list_severities()
@@ -457,7 +408,7 @@ async fn list_case_templates() {
     assert_eq!(body.incident_template_list.len(), 1);
     let mock = server.list_case_templates(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[("business_type_id", "b6dc3d3b f7ef")],
         );
         then.ok(&body);
@@ -473,10 +424,8 @@ async fn list_case_templates() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/config/templates"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/config/templates"))
         },
         |c| async move {
             c.list_case_templates()
@@ -562,7 +511,7 @@ async fn list_customers_regions() {
     let body: types::ListCustomersRegionsResponse = typed(response_example("ListCustomersRegions"));
     assert_eq!(body.count, Some(2));
     let mock = server.list_customers_regions(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -575,10 +524,8 @@ async fn list_customers_regions() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/customers/regions"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/customers/regions"))
         },
         |c| async move {
             c.list_customers_regions()
@@ -598,7 +545,7 @@ async fn list_sub_customers() {
     assert_eq!(body.sub_customer_infos.len(), 1);
     let mock = server.list_sub_customers(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("sub_customer_name", "ops team+1"),
                 ("sub_customer_id", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
@@ -618,10 +565,8 @@ async fn list_sub_customers() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/customers/sub-customers"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/customers/sub-customers"))
         },
         |c| async move {
             c.list_sub_customers()
@@ -641,7 +586,7 @@ async fn list_case_quotas() {
     assert_eq!((body.total, body.un_used), (Some(10), Some(8)));
     let mock = server.list_case_quotas(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("product_category_id", "a51b98a1 eb51"),
                 ("business_type_id", "b6dc3d3b&f7ef"),
@@ -660,7 +605,7 @@ async fn list_case_quotas() {
     mock.assert_async().await;
 
     check_errors(
-        |w| site(w.method(Method::GET).path("/v2/servicerequest/quotas")),
+        |w| v2(w.method(Method::GET).path("/v2/servicerequest/quotas")),
         |c| async move {
             c.list_case_quotas()
                 .business_type_id("b")
@@ -758,7 +703,7 @@ async fn list_privileges() {
     let body: types::ListPrivilegesResponse = typed(response_example("ListPrivileges"));
     assert_eq!(body.has_privilege, Some(1));
     let mock = server.list_privileges(|when, then| {
-        exact_query(site(when.into_inner()), &[("privilege", "export all")]);
+        exact_query(v2(when.into_inner()), &[("privilege", "export all")]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -771,7 +716,7 @@ async fn list_privileges() {
     mock.assert_async().await;
 
     check_errors(
-        |w| site(w.method(Method::GET).path("/v2/servicerequest/privileges")),
+        |w| v2(w.method(Method::GET).path("/v2/servicerequest/privileges")),
         |c| async move {
             c.list_privileges()
                 .privilege("export")
@@ -802,7 +747,7 @@ async fn create_privileges() {
     assert_eq!(sent, request);
     let body: types::CreatePrivilegesResponse = typed(response_example("CreatePrivileges"));
     let mock = server.create_privileges(|when, then| {
-        exact_query(site(when.into_inner()), &[])
+        exact_query(v2(when.into_inner()), &[])
             .header("content-type", "application/json")
             .json_body(sent);
         then.ok(&body);
@@ -817,7 +762,7 @@ async fn create_privileges() {
     mock.assert_async().await;
 
     check_errors(
-        |w| site(w.method(Method::POST).path("/v2/servicerequest/privileges")),
+        |w| v2(w.method(Method::POST).path("/v2/servicerequest/privileges")),
         |c| async move {
             let body =
                 typed::<types::CreateAndDeletePrivilegeReq>(request_example("CreatePrivileges"));
@@ -836,7 +781,7 @@ async fn create_privileges() {
 async fn create_privileges_revokes_with_a_builder_body() {
     let server = MockServer::start_async().await;
     let mock = server.create_privileges(|when, then| {
-        site(when.into_inner())
+        v2(when.into_inner())
             .json_body(serde_json::json!({"operation": "delete", "privilege": "createCase"}));
         then.ok(&types::CreatePrivilegesResponse::default());
     });
@@ -874,7 +819,7 @@ async fn show_customer_privilege_policy() {
         typed(response_example("ShowCustomerPrivilegePolicy"));
     assert_eq!(body.policy_switch, Some(true));
     let mock = server.show_customer_privilege_policy(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -887,10 +832,8 @@ async fn show_customer_privilege_policy() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/privileges/privilege-policy"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/privileges/privilege-policy"))
         },
         |c| async move {
             c.show_customer_privilege_policy()

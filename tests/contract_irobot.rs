@@ -37,12 +37,6 @@ fn irobot_without_key(when: When) -> When {
         .header_missing("x-time-zone")
 }
 
-/// A JSON body: exactly `value`, declared as JSON.
-fn json(when: When, value: serde_json::Value) -> When {
-    when.header("content-type", "application/json")
-        .json_body(value)
-}
-
 fn is_invalid_request(err: progenitor_client::Error<huaweicloud_osm::ServiceError>) -> bool {
     matches!(Error::from(err), Error::InvalidRequest(_))
 }

@@ -11,10 +11,6 @@ use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment, V1_MAX_SIZE};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::{Error, types};
 
-fn v1(when: When) -> When {
-    without_site_defaults(signed(when))
-}
-
 #[tokio::test]
 async fn list_cases_v1() {
     let server = MockServer::start_async().await;
@@ -22,7 +18,7 @@ async fn list_cases_v1() {
     let mock = server.list_cases_v1(|when, then| {
         let when = when.into_inner();
         exact_query(
-            v1(when),
+            bare(when),
             &[
                 ("searchKey", "disk full"),
                 ("status", "1"),
@@ -47,7 +43,7 @@ async fn list_cases_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::GET).path("/v1.0/servicerequest/case")),
+        |w| bare(w.method(Method::GET).path("/v1.0/servicerequest/case")),
         |c| async move {
             c.list_cases_v1()
                 .send()
@@ -67,7 +63,7 @@ async fn create_case_v1() {
     let sent = serde_json::to_value(typed::<types::CreateCaseV1Request>(request.clone())).unwrap();
     assert_eq!(sent["businessTypeId"], "5efc9f47ace944bfafd054161409f15b");
     let mock = server.create_case_v1(|when, then| {
-        v1(when.into_inner())
+        bare(when.into_inner())
             .json_body(sent)
             .header("content-type", "application/json");
         then.ok(&typed(response_example("CreateCaseV1")));
@@ -82,7 +78,7 @@ async fn create_case_v1() {
     mock.assert_async().await;
 
     check_errors(
-        |w| v1(w.method(Method::POST).path("/v1.0/servicerequest/case")),
+        |w| bare(w.method(Method::POST).path("/v1.0/servicerequest/case")),
         |c| async move {
             let body = typed::<types::CreateCaseV1Request>(request_example("CreateCaseV1"));
             c.create_case_v1()
@@ -100,9 +96,10 @@ async fn create_case_v1() {
 async fn v1_operations_without_a_documented_body_accept_an_empty_200() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
-        v1(when
-            .method(Method::POST)
-            .path("/v1.0/servicerequest/case/action"));
+        bare(
+            when.method(Method::POST)
+                .path("/v1.0/servicerequest/case/action"),
+        );
         then.status(200).header("x-request-id", REQUEST_ID);
     });
     let body = typed::<types::UpdateCaseV1Request>(request_example("UpdateCaseV1"));
@@ -120,7 +117,7 @@ async fn v1_operations_without_a_documented_body_accept_an_empty_200() {
 async fn update_case_v1_urges_with_press() {
     let server = MockServer::start_async().await;
     let mock = server.update_case_v1(|when, then| {
-        v1(when.into_inner()).json_body(serde_json::json!({
+        bare(when.into_inner()).json_body(serde_json::json!({
             "action": "press",
             "actionDesc": "still down",
             "caseId": "TT201801010000"
@@ -141,8 +138,10 @@ async fn update_case_v1_urges_with_press() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::POST)
-                .path("/v1.0/servicerequest/case/action"))
+            bare(
+                w.method(Method::POST)
+                    .path("/v1.0/servicerequest/case/action"),
+            )
         },
         |c| async move {
             let body = typed::<types::UpdateCaseV1Request>(request_example("UpdateCaseV1"));
@@ -181,7 +180,7 @@ async fn update_case_v1_rejects_an_overlong_action_before_sending() {
 async fn delete_accessory_v1_sends_a_json_body_on_delete() {
     let server = MockServer::start_async().await;
     let mock = server.delete_accessory_v1(|when, then| {
-        v1(when.into_inner()).json_body(serde_json::json!({"accessoryId": "acc-1"}));
+        bare(when.into_inner()).json_body(serde_json::json!({"accessoryId": "acc-1"}));
         then.ok(&types::DeleteAccessoryV1Response::default());
     });
     let body = types::DeleteAccessoryV1Request::builder().accessory_id("acc-1");
@@ -195,8 +194,10 @@ async fn delete_accessory_v1_sends_a_json_body_on_delete() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::DELETE)
-                .path("/v1.0/servicerequest/case/accessory"))
+            bare(
+                w.method(Method::DELETE)
+                    .path("/v1.0/servicerequest/case/accessory"),
+            )
         },
         |c| async move {
             let body = types::DeleteAccessoryV1Request::builder().accessory_id("acc-1");
@@ -216,7 +217,10 @@ async fn list_business_types_v1() {
     let server = MockServer::start_async().await;
     let body: types::ListBusinessTypesV1Response = typed(response_example("ListBusinessTypesV1"));
     let mock = server.list_business_types_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[("productCategoryId", "69af625c")]);
+        exact_query(
+            bare(when.into_inner()),
+            &[("productCategoryId", "69af625c")],
+        );
         then.ok(&body);
     });
     let got = client(&server)
@@ -230,8 +234,10 @@ async fn list_business_types_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/businesstype"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/businesstype"),
+            )
         },
         |c| async move {
             c.list_business_types_v1()
@@ -249,7 +255,7 @@ async fn show_case_detail_v1() {
     let server = MockServer::start_async().await;
     let body: types::ShowCaseDetailV1Response = typed(response_example("ShowCaseDetailV1"));
     let mock = server.show_case_detail_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[("caseId", "TT201801020526")]);
+        exact_query(bare(when.into_inner()), &[("caseId", "TT201801020526")]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -263,8 +269,10 @@ async fn show_case_detail_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/detail"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/detail"),
+            )
         },
         |c| async move {
             c.show_case_detail_v1()
@@ -294,7 +302,7 @@ async fn create_evaluation_v1() {
     let server = MockServer::start_async().await;
     let request = request_example("CreateEvaluationV1");
     let mock = server.create_evaluation_v1(|when, then| {
-        v1(when.into_inner()).json_body(request.clone());
+        bare(when.into_inner()).json_body(request.clone());
         then.ok(&typed(response_example("CreateEvaluationV1")));
     });
     client(&server)
@@ -307,8 +315,10 @@ async fn create_evaluation_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::POST)
-                .path("/v1.0/servicerequest/case/evaluation"))
+            bare(
+                w.method(Method::POST)
+                    .path("/v1.0/servicerequest/case/evaluation"),
+            )
         },
         |c| async move {
             let body =
@@ -332,7 +342,7 @@ async fn create_message_v1() {
         serde_json::to_value(typed::<types::CreateMessageV1Request>(request.clone())).unwrap();
     assert_eq!(sent["message"]["content"], "TT201801020526");
     let mock = server.create_message_v1(|when, then| {
-        v1(when.into_inner()).json_body(sent);
+        bare(when.into_inner()).json_body(sent);
         then.ok(&typed(response_example("CreateMessageV1")));
     });
     client(&server)
@@ -345,8 +355,10 @@ async fn create_message_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::POST)
-                .path("/v1.0/servicerequest/case/message"))
+            bare(
+                w.method(Method::POST)
+                    .path("/v1.0/servicerequest/case/message"),
+            )
         },
         |c| async move {
             let body = typed::<types::CreateMessageV1Request>(request_example("CreateMessageV1"));
@@ -366,7 +378,7 @@ async fn list_regions_v1() {
     let server = MockServer::start_async().await;
     let body: types::ListRegionsV1Response = typed(response_example("ListRegionsV1"));
     let mock = server.list_regions_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[]);
+        exact_query(bare(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_regions_v1().send().await.unwrap();
@@ -375,8 +387,10 @@ async fn list_regions_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/region"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/region"),
+            )
         },
         |c| async move {
             c.list_regions_v1()
@@ -394,7 +408,7 @@ async fn list_sub_types_v1() {
     let server = MockServer::start_async().await;
     let body: types::ListSubTypesV1Response = typed(response_example("ListSubTypesV1"));
     let mock = server.list_sub_types_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[]);
+        exact_query(bare(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server).list_sub_types_v1().send().await.unwrap();
@@ -403,8 +417,10 @@ async fn list_sub_types_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/subtype"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/subtype"),
+            )
         },
         |c| async move {
             c.list_sub_types_v1()
@@ -422,7 +438,7 @@ async fn list_templates_v1() {
     let server = MockServer::start_async().await;
     let body: types::ListTemplatesV1Response = typed(response_example("ListTemplatesV1"));
     let mock = server.list_templates_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[("businessTypeId", "b6dc3d3b")]);
+        exact_query(bare(when.into_inner()), &[("businessTypeId", "b6dc3d3b")]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -436,8 +452,10 @@ async fn list_templates_v1() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/template"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/template"),
+            )
         },
         |c| async move {
             c.list_templates_v1()
@@ -456,9 +474,10 @@ async fn upload_accessory_v1_is_multipart_and_unsigned_payload() {
     let server = MockServer::start_async().await;
     let content = b"PNG fake image bytes".to_vec();
     let mock = server.mock(|when, then| {
-        v1(when
-            .method(Method::POST)
-            .path("/v1.0/servicerequest/case/accessory"))
+        bare(
+            when.method(Method::POST)
+                .path("/v1.0/servicerequest/case/accessory"),
+        )
         .header_matches("content-type", "^multipart/form-data; boundary=.+$")
         .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")
         .header("accept", "application/json")
@@ -482,8 +501,10 @@ async fn upload_accessory_v1_is_multipart_and_unsigned_payload() {
 
     check_errors(
         |w| {
-            v1(w.method(Method::POST)
-                .path("/v1.0/servicerequest/case/accessory"))
+            bare(
+                w.method(Method::POST)
+                    .path("/v1.0/servicerequest/case/accessory"),
+            )
         },
         |c| async move {
             c.upload_accessory_v1(
@@ -501,9 +522,10 @@ async fn upload_accessory_v1_is_multipart_and_unsigned_payload() {
 async fn upload_accessory_v1_from_a_file_and_a_reader() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
-        v1(when
-            .method(Method::POST)
-            .path("/v1.0/servicerequest/case/accessory"))
+        bare(
+            when.method(Method::POST)
+                .path("/v1.0/servicerequest/case/accessory"),
+        )
         .body_includes("line one\nline two");
         then.status(200)
             .json_body(serde_json::json!({"accessoryId": "acc-9"}));
@@ -572,14 +594,14 @@ async fn download_accessories_v1_streams_one_file_or_an_archive() {
     let server = MockServer::start_async().await;
     let file: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     let single = server.download_accessories_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[("id", "acc-1")]);
+        exact_query(bare(when.into_inner()), &[("id", "acc-1")]);
         then.into_inner()
             .status(200)
             .header("content-type", "application/octet-stream")
             .body(file.clone());
     });
     let archive = server.download_accessories_v1(|when, then| {
-        exact_query(v1(when.into_inner()), &[("id", "acc-1,acc-2,acc-3")]);
+        exact_query(bare(when.into_inner()), &[("id", "acc-1,acc-2,acc-3")]);
         then.into_inner()
             .status(200)
             .header("content-type", "application/zip")
@@ -608,8 +630,10 @@ async fn download_accessories_v1_streams_one_file_or_an_archive() {
 async fn download_accessories_v1_errors_and_limits() {
     check_errors(
         |w| {
-            v1(w.method(Method::GET)
-                .path("/v1.0/servicerequest/case/accessory"))
+            bare(
+                w.method(Method::GET)
+                    .path("/v1.0/servicerequest/case/accessory"),
+            )
         },
         |c| async move {
             let dir = tempfile::tempdir().unwrap();

@@ -8,35 +8,9 @@
 mod common;
 
 use common::*;
-use httpmock::{Method, MockServer, When};
+use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::{Error, types};
-
-/// All four declare `X-Site`, `X-Language` and `X-Time-Zone`: the client's defaults are sent.
-fn site(when: When) -> When {
-    with_site_defaults(signed(when))
-}
-
-/// Answers any request, so that `assert_calls_async(0)` proves nothing was sent.
-fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    })
-}
-
-/// The call was refused before sending, naming what is wrong.
-fn assert_refused(result: Result<(), Error>, mentions: &str) {
-    match result {
-        Err(Error::InvalidRequest(message)) => {
-            assert!(
-                message.contains(mentions),
-                "`{message}` does not mention {mentions}"
-            )
-        }
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn check_verify_codes() {
@@ -47,7 +21,7 @@ async fn check_verify_codes() {
     assert_eq!(sent, request);
     let body: types::CheckVerifyCodesResponse = typed(response_example("CheckVerifyCodes"));
     let mock = server.check_verify_codes(|when, then| {
-        exact_query(site(when.into_inner()), &[])
+        exact_query(v2(when.into_inner()), &[])
             .header("content-type", "application/json")
             .json_body(sent);
         then.ok(&body);
@@ -63,10 +37,8 @@ async fn check_verify_codes() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::POST)
-                    .path("/v2/servicerequest/verifycodes"),
-            )
+            v2(w.method(Method::POST)
+                .path("/v2/servicerequest/verifycodes"))
         },
         |c| async move {
             let body = typed::<types::VerifyVerifyCodeV2Req>(request_example("CheckVerifyCodes"));
@@ -85,7 +57,7 @@ async fn check_verify_codes() {
 async fn check_verify_codes_for_an_e_mail_sends_only_what_was_set() {
     let server = MockServer::start_async().await;
     let mock = server.check_verify_codes(|when, then| {
-        site(when.into_inner()).json_body(serde_json::json!({
+        v2(when.into_inner()).json_body(serde_json::json!({
             "verify_code": "654321",
             "contact_value": "ops@example.com",
             "contact_way": 1
@@ -132,7 +104,7 @@ async fn list_has_verified_contacts() {
     assert_eq!(body.contact_list.len(), 2);
     let mock = server.list_has_verified_contacts(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("contact_way", "1"),
                 ("customer_id", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
@@ -166,10 +138,8 @@ async fn list_has_verified_contacts() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/verifycodes/has-verified"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/verifycodes/has-verified"))
         },
         |c| async move {
             c.list_has_verified_contacts()
@@ -188,7 +158,7 @@ async fn list_has_verified_contacts_without_filters_sends_no_query() {
     let body: types::ListHasVerifiedContactsResponse =
         typed(response_example("ListHasVerifiedContacts"));
     let mock = server.list_has_verified_contacts(|when, then| {
-        exact_query(site(when.into_inner()), &[]);
+        exact_query(v2(when.into_inner()), &[]);
         then.ok(&body);
     });
     let got = client(&server)
@@ -207,7 +177,7 @@ async fn check_need_verify() {
     assert_eq!(body.need_verify_code, Some(1));
     let mock = server.check_need_verify(|when, then| {
         exact_query(
-            site(when.into_inner()),
+            v2(when.into_inner()),
             &[
                 ("contact_value", "+86 138 0000 0000"),
                 ("contact_way", "0"),
@@ -229,10 +199,8 @@ async fn check_need_verify() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::GET)
-                    .path("/v2/servicerequest/verifycodes/need-verify"),
-            )
+            v2(w.method(Method::GET)
+                .path("/v2/servicerequest/verifycodes/need-verify"))
         },
         |c| async move {
             c.check_need_verify()
@@ -272,7 +240,7 @@ async fn send_verify_codes() {
     assert_eq!(sent, request);
     let body: types::SendVerifyCodesResponse = typed(response_example("SendVerifyCodes"));
     let mock = server.send_verify_codes(|when, then| {
-        exact_query(site(when.into_inner()), &[])
+        exact_query(v2(when.into_inner()), &[])
             .header("content-type", "application/json")
             .json_body(sent);
         then.ok(&body);
@@ -288,10 +256,8 @@ async fn send_verify_codes() {
 
     check_errors(
         |w| {
-            site(
-                w.method(Method::POST)
-                    .path("/v2/servicerequest/verifycodes/send"),
-            )
+            v2(w.method(Method::POST)
+                .path("/v2/servicerequest/verifycodes/send"))
         },
         |c| async move {
             let body = typed::<types::SendVerifyCodeReq>(request_example("SendVerifyCodes"));
@@ -310,7 +276,7 @@ async fn send_verify_codes() {
 async fn send_verify_codes_to_an_e_mail_still_sends_the_area_code() {
     let server = MockServer::start_async().await;
     let mock = server.send_verify_codes(|when, then| {
-        site(when.into_inner()).json_body(serde_json::json!({
+        v2(when.into_inner()).json_body(serde_json::json!({
             "contact_value": "ops@example.com",
             "contact_way": 1,
             "area_code": ""

@@ -76,6 +76,60 @@ pub fn without_site_defaults(when: When) -> When {
         .header_missing("x-site")
 }
 
+/// A signed request to an operation declaring X-Site/X-Language/X-Time-Zone (most v2 ones).
+pub fn v2(when: When) -> When {
+    with_site_defaults(signed(when))
+}
+
+/// A signed request to an operation declaring none of the shared headers (v1.0, diagnose, …).
+pub fn bare(when: When) -> When {
+    without_site_defaults(signed(when))
+}
+
+/// Nothing in the body, and no content type claiming one.
+pub fn no_body(when: When) -> When {
+    when.header_missing("content-type")
+        .is_true(|req| req.body_ref().is_empty())
+}
+
+/// A JSON body: exactly `value`, declared as JSON.
+pub fn json(when: When, value: Value) -> When {
+    when.header("content-type", "application/json")
+        .json_body(value)
+}
+
+/// Answers any request, so that `assert_calls_async(0)` proves nothing was sent.
+pub fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    })
+}
+
+/// The call was refused before sending, naming what is wrong.
+pub fn assert_refused(result: Result<(), Error>, mentions: &str) {
+    match result {
+        Err(Error::InvalidRequest(message)) => assert!(
+            message.contains(mentions),
+            "`{message}` does not mention {mentions}"
+        ),
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+}
+
+/// The call is refused with `Error::InvalidRequest` and nothing reaches the server.
+pub async fn refused_before_sending<F, Fut>(call: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>>,
+{
+    let server = MockServer::start_async().await;
+    let mock = catch_all(&server);
+    let err = call(client(&server)).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+    mock.assert_calls_async(0).await;
+}
+
 /// The query is exactly these pairs (order aside): nothing missing, nothing extra.
 pub fn exact_query(when: When, expected: &[(&str, &str)]) -> When {
     let mut expected: Vec<(String, String)> = expected
