@@ -1,0 +1,228 @@
+//! Authentication as Huawei Cloud's API gateway and IAM do it.
+//!
+//! * AK/SK: the `SDK-HMAC-SHA256` signature is recomputed over the headers the client names in
+//!   `SignedHeaders` ([`huaweicloud_osm::auth::signer::verify`]), so requests signed by Huawei's
+//!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
+//!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
+//! * IAM tokens: `POST /v3/auth/tokens` with a password login of the configured user answers 201
+//!   with the token in `X-Subject-Token`; the token is then accepted as `X-Auth-Token` for 24 hours
+//!   of business time.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
+use huaweicloud_osm::auth::signer::{self, ReceivedRequest, VerifyError};
+use serde_json::{Value, json};
+
+use crate::clock;
+use crate::errors::OsmError;
+use crate::server::App;
+use crate::store::Who;
+
+/// Largest difference between `X-Sdk-Date` and the server's clock.
+pub const SIGNATURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Validity of an IAM token.
+pub const TOKEN_VALIDITY_MS: i64 = 24 * 3600 * 1000;
+
+/// The credentials a sandbox accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxCredentials {
+    /// Access key (AK).
+    pub access_key: String,
+    /// Secret key (SK).
+    pub secret_key: String,
+    /// Account (domain) id, expected in `X-Domain-Id`.
+    pub domain_id: String,
+    /// Account (domain) name, for IAM password logins.
+    pub domain_name: String,
+    /// IAM user name, for password logins.
+    pub user: String,
+    /// IAM user's password.
+    pub password: String,
+    /// IAM user id (shown as the creator of tickets).
+    pub user_id: String,
+}
+
+impl Default for SandboxCredentials {
+    fn default() -> Self {
+        SandboxCredentials {
+            access_key: "SANDBOXACCESSKEY0001".into(),
+            secret_key: "sandbox-secret-key-0123456789abcdefghij".into(),
+            domain_id: "0a1b2c3d4e5f60718293a4b5c6d7e8f9".into(),
+            domain_name: "sandbox-account".into(),
+            user: "sandbox-user".into(),
+            password: "Sandbox-Passw0rd".into(),
+            user_id: "8c2f5e1d0a9b4c7e9f3d2b1a0e6c5d4f".into(),
+        }
+    }
+}
+
+impl SandboxCredentials {
+    /// The user requests are made as.
+    pub(crate) fn who(&self) -> Who {
+        Who {
+            id: self.user_id.clone(),
+            name: self.user.clone(),
+        }
+    }
+}
+
+/// An issued IAM token.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub(crate) expires_ms: i64,
+    pub(crate) who: Who,
+}
+
+/// Issued tokens by value.
+pub(crate) type Tokens = HashMap<String, Token>;
+
+/// Who sent the request, or why it is refused.
+pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who, OsmError> {
+    let headers = &parts.headers;
+    if let Some(token) = header(headers, "x-auth-token") {
+        let tokens = app.tokens.lock().expect("token lock");
+        let found = tokens
+            .get(token)
+            .ok_or_else(|| OsmError::unauthorized("decrypt token fail"))?;
+        if found.expires_ms <= app.clock.now_ms() {
+            return Err(OsmError::unauthorized(&format!(
+                "token expires, expires_at: {}",
+                clock::iam_time(found.expires_ms)
+            )));
+        }
+        return Ok(found.who.clone());
+    }
+    if header(headers, "authorization").is_none() {
+        return Err(OsmError::unauthorized("x-auth-token not found"));
+    }
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let received = ReceivedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &pairs,
+        body,
+    };
+    let creds = &app.credentials;
+    let verified = signer::verify(&received, |ak| {
+        (ak == creds.access_key).then(|| creds.secret_key.clone())
+    })
+    .map_err(|e| match e {
+        VerifyError::UnknownAccessKey(ak) => {
+            OsmError::unauthorized(&format!("Get secretKey failed, ak:{ak}, err:ak not exist"))
+        }
+        VerifyError::Mismatch(canonical) => OsmError::unauthorized("verify aksk signature fail")
+            .detail(format!("canonicalRequest:{canonical}")),
+        VerifyError::MissingAuthorization => {
+            OsmError::unauthorized("unsupported authorization header")
+        }
+        other => OsmError::unauthorized("verify aksk signature fail").detail(other.to_string()),
+    })?;
+    let date = clock::parse_sdk_date(&verified.sdk_date)
+        .ok_or_else(|| OsmError::unauthorized("invalid x-sdk-date"))?;
+    let server = app.clock.gateway_ms();
+    if (date - server).abs() > SIGNATURE_WINDOW_MS {
+        return Err(OsmError::unauthorized(&format!(
+            "signature expired, x-sdk-date: {}, server time: {}",
+            verified.sdk_date,
+            clock::sdk_date(server)
+        )));
+    }
+    match header(headers, "x-domain-id") {
+        Some(d) if d == creds.domain_id => {}
+        Some(d) => {
+            return Err(OsmError::unauthorized(&format!(
+                "the domain id {d} does not match the AK's account"
+            )));
+        }
+        None => return Err(OsmError::unauthorized("x-domain-id not found")),
+    }
+    Ok(creds.who())
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// `POST /v3/auth/tokens`: a password login of the configured user.
+pub(crate) fn issue_token(app: &App, body: &[u8]) -> Response<Body> {
+    let Ok(request) = serde_json::from_slice::<Value>(body) else {
+        return iam_error(400, "The request body is invalid.", "Bad Request");
+    };
+    let identity = &request["auth"]["identity"];
+    let methods_ok = identity["methods"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|x| x == "password"));
+    let user = &identity["password"]["user"];
+    if !methods_ok || !user.is_object() {
+        return iam_error(400, "The request body is invalid.", "Bad Request");
+    }
+    let creds = &app.credentials;
+    let domain = &user["domain"];
+    let domain_ok = domain["name"].as_str() == Some(creds.domain_name.as_str())
+        || domain["id"].as_str() == Some(creds.domain_id.as_str());
+    let user_ok = user["name"].as_str() == Some(creds.user.as_str())
+        || user["id"].as_str() == Some(creds.user_id.as_str());
+    if !(domain_ok && user_ok && user["password"].as_str() == Some(creds.password.as_str())) {
+        return iam_error(401, "The username or password is wrong.", "Unauthorized");
+    }
+    let now = app.clock.now_ms();
+    let expires = now + TOKEN_VALIDITY_MS;
+    let token = format!(
+        "MIIsandbox{}",
+        app.store.lock().expect("store lock").new_id(96)
+    );
+    app.tokens.lock().expect("token lock").insert(
+        token.clone(),
+        Token {
+            expires_ms: expires,
+            who: creds.who(),
+        },
+    );
+    let scope = &request["auth"]["scope"];
+    let mut body = json!({"token": {
+        "expires_at": clock::iam_time(expires),
+        "issued_at": clock::iam_time(now),
+        "methods": ["password"],
+        "roles": [{"id": "0", "name": "op_service"}],
+        "user": {
+            "id": creds.user_id,
+            "name": creds.user,
+            "domain": {"id": creds.domain_id, "name": creds.domain_name},
+            "password_expires_at": "",
+        },
+    }});
+    if scope.get("project").is_some() {
+        body["token"]["project"] = json!({
+            "id": scope["project"]["id"].as_str().unwrap_or("0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"),
+            "name": scope["project"]["name"].as_str().unwrap_or("cn-south-1"),
+            "domain": {"id": creds.domain_id, "name": creds.domain_name},
+        });
+    } else {
+        body["token"]["domain"] = json!({"id": creds.domain_id, "name": creds.domain_name});
+    }
+    Response::builder()
+        .status(StatusCode::CREATED)
+        .header("content-type", "application/json;charset=UTF-8")
+        .header("x-subject-token", token)
+        .body(Body::from(body.to_string()))
+        .expect("valid response")
+}
+
+fn iam_error(status: u16, message: &str, title: &str) -> Response<Body> {
+    let body = json!({"error": {"code": status, "message": message, "title": title}});
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json;charset=UTF-8")
+        .body(Body::from(body.to_string()))
+        .expect("valid response")
+}

@@ -1,0 +1,232 @@
+//! The sandbox's clocks and the time formats OSM and the gateway use.
+//!
+//! Two notions of "now":
+//! * **gateway time** = system time + the configured clock offset (a fault: the server's clock is
+//!   wrong). The `X-Sdk-Date` window (±15 minutes) and the `Date` header use it.
+//! * **business time** = gateway time + the time advanced by [`crate::Sandbox::advance_clock`]. Ticket
+//!   timestamps, the urge interval and IAM token expiry use it, so tests can let time pass without
+//!   sleeping and without their signatures falling out of the window.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The sandbox's clock: offset and advanced time, both changeable while it runs.
+#[derive(Debug, Default)]
+pub(crate) struct SandboxClock {
+    offset_secs: AtomicI64,
+    advanced_ms: AtomicI64,
+}
+
+impl SandboxClock {
+    /// Sets the offset of the server's clock from the system clock.
+    pub(crate) fn set_offset(&self, secs: i64) {
+        self.offset_secs.store(secs, Ordering::Relaxed);
+    }
+
+    /// The offset of the server's clock, in seconds.
+    pub(crate) fn offset(&self) -> i64 {
+        self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    /// Lets business time pass.
+    pub(crate) fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.advanced_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// Gateway time, in milliseconds since the epoch.
+    pub(crate) fn gateway_ms(&self) -> i64 {
+        system_ms() + self.offset() * 1000
+    }
+
+    /// Business time, in milliseconds since the epoch.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.gateway_ms() + self.advanced_ms.load(Ordering::Relaxed)
+    }
+}
+
+fn system_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// `YYYYMMDDTHHMMSSZ` (the `X-Sdk-Date` format) to milliseconds since the epoch.
+pub(crate) fn parse_sdk_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    to_ms(
+        num(0..4)?,
+        num(4..6)?,
+        num(6..8)?,
+        num(9..11)?,
+        num(11..13)?,
+        num(13..15)?,
+    )
+}
+
+/// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ`.
+pub(crate) fn sdk_date(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = parts(ms);
+    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+}
+
+/// Milliseconds since the epoch as `2019-05-22T03:30:52Z` (OSM's time fields).
+pub(crate) fn iso(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = parts(ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Milliseconds since the epoch as IAM's `2020-01-04T09:05:22.701000Z`.
+pub(crate) fn iam_time(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = parts(ms);
+    let micros = ms.rem_euclid(1000) * 1000;
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{micros:06}Z")
+}
+
+/// Milliseconds since the epoch as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub(crate) fn http_date(ms: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s) = parts(ms);
+    let weekday = DAYS[ms.div_euclid(86_400_000).rem_euclid(7) as usize];
+    let month = MONTHS[(mo - 1) as usize];
+    format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
+}
+
+/// Parses the time filters of the list operations: `2019-05-22 03:30:52`, `2019-05-22T03:30:52Z`
+/// (optionally with fractions or a `+hh:mm` zone), `2019-05-22`, or epoch milliseconds/seconds.
+pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        return Some(if s.len() >= 13 { n } else { n * 1000 });
+    }
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        return to_ms(num(0..4)?, num(5..7)?, num(8..10)?, 0, 0, 0);
+    }
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    let base = to_ms(
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    )?;
+    let mut rest = &s[19..];
+    if let Some(r) = rest.strip_prefix('.') {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &r[digits..];
+    }
+    let offset_secs = match rest {
+        "" | "Z" | "z" => 0,
+        zone => {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let hh: i64 = zone.get(1..3)?.parse().ok()?;
+            let mm: i64 = zone.get(zone.len() - 2..)?.parse().ok()?;
+            sign * (hh * 3600 + mm * 60)
+        }
+    };
+    Some(base - offset_secs * 1000)
+}
+
+fn to_ms(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000)
+}
+
+fn parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let secs = ms.div_euclid(1000);
+    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+// Howard Hinnant's civil-date algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: i64 = 1_710_490_150_000; // 2024-03-15T08:09:10Z, a Friday
+
+    #[test]
+    fn formats() {
+        assert_eq!(sdk_date(T), "20240315T080910Z");
+        assert_eq!(parse_sdk_date("20240315T080910Z"), Some(T));
+        assert_eq!(parse_sdk_date("2024031xT080910Z"), None);
+        assert_eq!(iso(T), "2024-03-15T08:09:10Z");
+        assert_eq!(iam_time(T + 701), "2024-03-15T08:09:10.701000Z");
+        assert_eq!(http_date(T), "Fri, 15 Mar 2024 08:09:10 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+
+    #[test]
+    fn time_filters() {
+        assert_eq!(parse_time_filter("2024-03-15 08:09:10"), Some(T));
+        assert_eq!(parse_time_filter("2024-03-15T16:09:10+08:00"), Some(T));
+        assert_eq!(parse_time_filter("2024-03-15T08:09:10.5Z"), Some(T));
+        assert_eq!(parse_time_filter("1710490150000"), Some(T));
+        assert_eq!(parse_time_filter("1710490150"), Some(T));
+        assert_eq!(
+            parse_time_filter("2024-03-15"),
+            Some(T - (8 * 3600 + 9 * 60 + 10) * 1000)
+        );
+        assert_eq!(parse_time_filter("yesterday"), None);
+    }
+
+    #[test]
+    fn clock_offset_and_advance() {
+        let c = SandboxClock::default();
+        let before = c.now_ms();
+        c.set_offset(-3600);
+        c.advance(Duration::from_secs(600));
+        let diff = before - c.now_ms();
+        assert!((2_990_000..=3_010_000).contains(&diff), "{diff}");
+        assert!(c.now_ms() - c.gateway_ms() == 600_000);
+    }
+}

@@ -1,0 +1,230 @@
+//! The HTTP server: a hyper HTTP/1.1 accept loop in front of the axum router. Around every request
+//! it counts, injects faults, authenticates, and stamps `X-Request-Id` and `Date`.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response};
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+use crate::auth::{self, SandboxCredentials, Tokens};
+use crate::clock::{self, SandboxClock};
+use crate::errors::OsmError;
+use crate::faults::{Fault, FaultState};
+use crate::store::{Store, Who};
+
+/// Largest request body read (attachments are far smaller).
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Everything the handlers share.
+pub(crate) struct App {
+    pub(crate) credentials: SandboxCredentials,
+    pub(crate) clock: SandboxClock,
+    pub(crate) faults: Mutex<FaultState>,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) counters: Counters,
+    pub(crate) seed: u64,
+}
+
+/// Request counters (atomics, read by [`crate::Sandbox::counters`]).
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) requests: AtomicU64,
+    pub(crate) faults: AtomicU64,
+    pub(crate) dropped: AtomicU64,
+    pub(crate) auth_failures: AtomicU64,
+}
+
+/// The id of the request being served (an extension of every routed request).
+#[derive(Debug, Clone)]
+pub(crate) struct RequestId(pub(crate) String);
+
+/// The URL clients reach the sandbox at (for download links).
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl(pub(crate) String);
+
+/// Why a connection was closed without an answer.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Accepts connections until `shutdown` turns true; open connections are closed with it.
+pub(crate) async fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        tokio::select! {
+            _ = shutdown.wait_for(|stop| *stop) => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let (app, router) = (app.clone(), router.clone());
+                let service = service_fn(move |req| serve(app.clone(), router.clone(), req));
+                connections.spawn(async move {
+                    // An error here is a dropped connection (injected or by the client).
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        }
+    }
+    connections.shutdown().await;
+}
+
+/// Serves one request.
+async fn serve(
+    app: Arc<App>,
+    router: Router,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Dropped> {
+    let n = app.counters.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let request_id = {
+        let mut rng = crate::faults::Rng::new(app.seed.wrapping_mul(0x9E37_79B9).wrapping_add(n));
+        rng.hex(16)
+    };
+    let fault = app.faults.lock().expect("fault lock").next();
+    match fault {
+        Fault::None => {}
+        Fault::Delay(d) => tokio::time::sleep(d).await,
+        Fault::DropBefore => {
+            app.counters.faults.fetch_add(1, Ordering::Relaxed);
+            app.counters.dropped.fetch_add(1, Ordering::Relaxed);
+            return Err(Dropped);
+        }
+        Fault::DropAfter => {
+            app.counters.faults.fetch_add(1, Ordering::Relaxed);
+        }
+        Fault::Status(status) => {
+            app.counters.faults.fetch_add(1, Ordering::Relaxed);
+            let error = match status {
+                429 => OsmError::throttled(),
+                500 => OsmError::internal(),
+                s => OsmError {
+                    status: s,
+                    ..OsmError::unavailable()
+                },
+            };
+            let mut response = error_response(&error, &request_id);
+            if status == 429 {
+                let secs = app
+                    .faults
+                    .lock()
+                    .expect("fault lock")
+                    .faults
+                    .retry_after_secs;
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from(secs));
+            }
+            return Ok(finish(response, &request_id, &app));
+        }
+    }
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(Body::new(body), MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return Err(Dropped),
+    };
+    let response = if parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST" {
+        auth::issue_token(&app, &body)
+    } else if parts.uri.path().starts_with(crate::routes::FILES_PREFIX) {
+        route(&router, parts, body, None, &request_id).await
+    } else {
+        match auth::authenticate(&app, &parts, &body) {
+            Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
+            Err(e) => {
+                app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
+                error_response(&e, &request_id)
+            }
+        }
+    };
+    if fault == Fault::DropAfter {
+        app.counters.dropped.fetch_add(1, Ordering::Relaxed);
+        return Err(Dropped);
+    }
+    Ok(finish(response, &request_id, &app))
+}
+
+async fn route(
+    router: &Router,
+    parts: axum::http::request::Parts,
+    body: Bytes,
+    who: Option<Who>,
+    request_id: &str,
+) -> Response<Body> {
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let mut request = Request::from_parts(parts, Body::from(body));
+    if let Some(who) = who {
+        request.extensions_mut().insert(who);
+    }
+    request
+        .extensions_mut()
+        .insert(RequestId(request_id.to_string()));
+    request
+        .extensions_mut()
+        .insert(BaseUrl(format!("http://{host}")));
+    let result: Result<Response<Body>, Infallible> = router.clone().oneshot(request).await;
+    match result {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// An error answer with its JSON body.
+pub(crate) fn error_response(error: &OsmError, request_id: &str) -> Response<Body> {
+    let mut builder = Response::builder()
+        .status(error.status)
+        .header("content-type", "application/json;charset=UTF-8");
+    if let Some(detail) = &error.detail {
+        let flat: String = detail
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(2000)
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&flat) {
+            builder = builder.header("x-sandbox-error-detail", v);
+        }
+    }
+    builder
+        .body(Body::from(error.body(request_id).to_string()))
+        .expect("valid response")
+}
+
+/// Stamps `X-Request-Id` and `Date` (the server's clock) on an answer.
+fn finish(mut response: Response<Body>, request_id: &str, app: &App) -> Response<Body> {
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&clock::http_date(app.clock.gateway_ms())) {
+        headers.insert("date", v);
+    }
+    response
+}
