@@ -3,7 +3,7 @@
 //! and injected faults (server errors, 429 with `Retry-After`, dropped connections, latency, clock
 //! offset), deterministic from a seed. Loopback only, no sleeps.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use huaweicloud_osm::auth::Signer;
 use huaweicloud_osm::auth::signer::{self, SignableRequest};
@@ -46,26 +46,6 @@ fn assert_unauthorized(result: Result<impl std::fmt::Debug, Error>, reason: &str
     assert!(err.request_id().is_some_and(|id| id.len() == 32), "{err:?}");
 }
 
-fn sdk_date(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// A raw GET signed by the SDK's signer, on a fresh connection.
 async fn raw_get(sandbox: &Sandbox, path: &str) -> reqwest::Response {
     let c = sandbox.credentials();
@@ -75,7 +55,10 @@ async fn raw_get(sandbox: &Sandbox, path: &str) -> reqwest::Response {
         .headers_mut()
         .insert("x-domain-id", c.domain_id.parse().unwrap());
     Signer::new(&c.access_key, &c.secret_key)
-        .sign_request(&mut request, &sdk_date(SystemTime::now()))
+        .sign_request(
+            &mut request,
+            &huaweicloud_osm::clock::sdk_date(SystemTime::now()),
+        )
         .unwrap();
     http().execute(request).await.unwrap()
 }
@@ -182,7 +165,7 @@ async fn requests_signed_like_the_official_go_sdk_verify() {
     let sandbox = Sandbox::start().await.unwrap();
     let c = sandbox.credentials();
     let body = br##"{"name":"go","color":"#00FF00"}"##;
-    let date = sdk_date(SystemTime::now());
+    let date = huaweicloud_osm::clock::sdk_date(SystemTime::now());
     let headers = vec![
         ("X-Domain-Id".to_string(), c.domain_id.clone()),
         ("X-Sdk-Date".to_string(), date.clone()),
