@@ -209,7 +209,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to read credentials from `HUAWEICLOUD_SDK_*` when none were given (default true).
+    /// Whether to read credentials from `HUAWEICLOUD_SDK_*`, then from the profile file
+    /// (`~/.huaweicloud/credentials`), when none were given (default true).
     pub fn credentials_from_env(mut self, enabled: bool) -> Self {
         self.from_env = Some(enabled);
         self
@@ -231,9 +232,10 @@ impl ClientBuilder {
 
         let credentials = match self.credentials.clone() {
             Some(c) => c,
-            None if self.from_env != Some(false) => Credentials::from_env()?.ok_or_else(|| {
+            None if self.from_env != Some(false) => Credentials::from_env_or_profile()?.ok_or_else(|| {
                 Error::Config(format!(
-                    "no credentials: pass `.credentials(..)` or set {} and {}",
+                    "no credentials: pass `.credentials(..)`, set {} and {}, or write a [global] \
+                     section in ~/.huaweicloud/credentials",
                     credentials::ENV_AK,
                     credentials::ENV_SK
                 ))

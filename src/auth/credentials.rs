@@ -19,6 +19,8 @@ pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 /// Environment variable of the IAM endpoint (token login).
 pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+/// Environment variable naming the credentials profile file (default `~/.huaweicloud/credentials`).
+pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
 /// How requests are authenticated.
 #[derive(Clone)]
@@ -134,6 +136,80 @@ impl Credentials {
             Some(id) => creds.with_domain_id(id),
             None => creds,
         }))
+    }
+
+    /// Credentials from the environment, else from the profile file Huawei's SDKs read
+    /// (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, default `~/.huaweicloud/credentials`, section `[global]`);
+    /// `Ok(None)` when neither has any.
+    pub fn from_env_or_profile() -> Result<Option<Self>, crate::Error> {
+        if let Some(c) = Self::from_env()? {
+            return Ok(Some(c));
+        }
+        let path = match std::env::var_os(ENV_CREDENTIALS_FILE) {
+            Some(p) => std::path::PathBuf::from(p),
+            None => match std::env::var_os("HOME") {
+                Some(home) => std::path::Path::new(&home)
+                    .join(".huaweicloud")
+                    .join("credentials"),
+                None => return Ok(None),
+            },
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::from_profile(&text)
+                .map_err(|e| crate::Error::Config(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(crate::Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Credentials from the text of a profile file in Huawei's INI format: the `[global]` section
+    /// (global services such as OSM), else `[basic]`, with `ak`, `sk`, optional `security_token` and
+    /// `domain_id`. `Ok(None)` when neither section has an AK.
+    pub fn from_profile(text: &str) -> Result<Option<Self>, String> {
+        let mut sections: std::collections::HashMap<
+            String,
+            std::collections::HashMap<String, String>,
+        > = Default::default();
+        let mut current = String::new();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                current = name.trim().to_ascii_lowercase();
+                continue;
+            }
+            if let Some((k, v)) = line.split_once('=') {
+                sections
+                    .entry(current.clone())
+                    .or_default()
+                    .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+            }
+        }
+        let Some(section) = ["global", "basic"]
+            .iter()
+            .find_map(|name| sections.get(*name).filter(|s| s.contains_key("ak")))
+        else {
+            return Ok(None);
+        };
+        Self::from_lookup(|name| {
+            let key = match name {
+                ENV_AK => "ak",
+                ENV_SK => "sk",
+                ENV_SECURITY_TOKEN => "security_token",
+                ENV_DOMAIN_ID => "domain_id",
+                _ => return None,
+            };
+            section.get(key).cloned()
+        })
+        .map_err(|e| {
+            e.to_string()
+                .replace("HUAWEICLOUD_SDK_", "")
+                .to_ascii_lowercase()
+        })
     }
 
     /// The access key, for AK/SK credentials.
@@ -255,6 +331,27 @@ mod tests {
         let err = Credentials::from_lookup(lookup(&[(ENV_AK, "AK1")])).unwrap_err();
         assert!(err.to_string().contains(ENV_SK), "{err}");
         assert!(Credentials::from_lookup(lookup(&[])).unwrap().is_none());
+    }
+
+    #[test]
+    fn reads_the_huawei_profile_format() {
+        let text =
+            "; comment\n[basic]\nak = B\nsk = b\n\n[global]\nak = G\nsk = g\ndomain_id = dom\n";
+        let c = Credentials::from_profile(text).unwrap().unwrap();
+        assert_eq!((c.access_key(), c.domain_id()), (Some("G"), Some("dom")));
+        let c = Credentials::from_profile("[basic]\nak=B\nsk=b\nsecurity_token=t\n")
+            .unwrap()
+            .unwrap();
+        let Credentials::AkSk(ak) = &c else {
+            panic!("AK/SK expected")
+        };
+        assert!(ak.security_token.is_some());
+        assert!(
+            Credentials::from_profile("[global]\nak=G\n")
+                .unwrap_err()
+                .contains("sk")
+        );
+        assert!(Credentials::from_profile("").unwrap().is_none());
     }
 
     #[test]
