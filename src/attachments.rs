@@ -26,6 +26,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result, ServiceError};
 use crate::{Client, types};
@@ -36,6 +37,9 @@ pub const V1_MAX_SIZE: u64 = 2 * 1024 * 1024;
 pub const V1_ALLOWED_TYPES: [&str; 13] = [
     "jpg", "jpeg", "bmp", "png", "gif", "txt", "doc", "docx", "rar", "zip", "pdf", "xls", "xlsx",
 ];
+/// Bytes read from an upload's source at a time: 4 KiB reads (the default) cost a blocking-pool
+/// round trip each for files and made uploads ~11× slower (see BENCHMARKS.md).
+const UPLOAD_CHUNK: usize = 64 * 1024;
 /// Most attachments one v1.0 download may ask for.
 pub const V1_MAX_DOWNLOAD_IDS: usize = 10;
 /// Longest v1.0 attachment name.
@@ -394,11 +398,11 @@ impl Client {
                 reader,
                 len: Some(len),
             } => reqwest::multipart::Part::stream_with_length(
-                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
+                reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK)),
                 len,
             ),
             Source::Reader { reader, len: None } => reqwest::multipart::Part::stream(
-                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
+                reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK)),
             ),
         };
         let part = part

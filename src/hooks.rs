@@ -406,10 +406,15 @@ async fn normalize(
     } else {
         body
     };
-    let is_error = match serde_json::from_slice::<Probe>(&body) {
-        Ok(probe) => probe.is_error(),
-        Err(e) => e.is_syntax() || e.is_eof(),
-    };
+    // Only a body that names `error_code` can be an error; the scan is far cheaper than a second
+    // parse. A body that is not JSON at all is reported by the typed decode (with status and
+    // request id, see `error::decode_context`).
+    let names_error_code = memchr::memmem::find(&body, b"\"error_code\"").is_some();
+    let is_error = names_error_code
+        && match serde_json::from_slice::<Probe>(&body) {
+            Ok(probe) => probe.is_error(),
+            Err(e) => e.is_syntax() || e.is_eof(),
+        };
     if is_error {
         let err = ServiceError::from_body(status.as_u16(), request_id.clone(), &body);
         return Ok(done(
