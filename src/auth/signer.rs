@@ -12,10 +12,11 @@
 //! with the canonical request the gateway echoes in its `APIGW.0303` message. [`Signer::sign_request`]
 //! applies the signing policy of Huawei's Python SDK to a `reqwest::Request` that is about to be sent.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
@@ -122,25 +123,7 @@ impl Signer {
     /// headers for the gateway to accept it).
     pub fn sign(&self, request: &SignableRequest<'_>, sdk_date: &str) -> Signature {
         let (canonical_request, signed_headers) = canonical_request(request);
-        let string_to_sign = format!(
-            "{ALGORITHM}\n{sdk_date}\n{}",
-            hex(&Sha256::digest(canonical_request.as_bytes()))
-        );
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret_key.expose_secret().as_bytes())
-            .expect("HMAC accepts keys of any length");
-        mac.update(string_to_sign.as_bytes());
-        let signature = hex(&mac.finalize().into_bytes());
-        let authorization = format!(
-            "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
-            self.access_key
-        );
-        Signature {
-            canonical_request,
-            string_to_sign,
-            signed_headers,
-            signature,
-            authorization,
-        }
+        self.finish(canonical_request, signed_headers, sdk_date)
     }
 
     /// Signs a `reqwest::Request` in place, with the policy of Huawei's Python SDK:
@@ -153,21 +136,65 @@ impl Signer {
         request: &mut reqwest::Request,
         sdk_date: &str,
     ) -> Result<Signature, SignError> {
-        prepare_request(request, sdk_date)?;
-        let parts = RequestParts::of(request)?;
-        let signature = self.sign(&parts.signable(), sdk_date);
+        let query = prepare_request(request, sdk_date)?;
+        let (canonical, signed_headers) = canonical_request_parts(request, query.as_deref())?;
+        let signature = self.finish(canonical, signed_headers, sdk_date);
         let value = HeaderValue::from_str(&signature.authorization)
             .map_err(|_| SignError::InvalidHeaderValue("Authorization"))?;
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(signature)
+    }
+
+    /// String to sign, signature and `Authorization` of a canonical request.
+    fn finish(
+        &self,
+        canonical_request: String,
+        signed_headers: String,
+        sdk_date: &str,
+    ) -> Signature {
+        let mut string_to_sign = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+        string_to_sign.push_str(ALGORITHM);
+        string_to_sign.push('\n');
+        string_to_sign.push_str(sdk_date);
+        string_to_sign.push('\n');
+        hex_into(
+            &mut string_to_sign,
+            &Sha256::digest(canonical_request.as_bytes()),
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret_key.expose_secret().as_bytes())
+            .expect("HMAC accepts keys of any length");
+        mac.update(string_to_sign.as_bytes());
+        let mut signature = String::with_capacity(64);
+        hex_into(&mut signature, &mac.finalize().into_bytes());
+        let mut authorization = String::with_capacity(
+            ALGORITHM.len() + self.access_key.len() + signed_headers.len() + 100,
+        );
+        for part in [
+            ALGORITHM,
+            " Access=",
+            &self.access_key,
+            ", SignedHeaders=",
+            &signed_headers,
+            ", Signature=",
+            &signature,
+        ] {
+            authorization.push_str(part);
+        }
+        Signature {
+            canonical_request,
+            string_to_sign,
+            signed_headers,
+            signature,
+            authorization,
+        }
     }
 }
 
 /// The canonical request of a `reqwest::Request` exactly as [`Signer::sign_request`] would sign it
 /// (call it after signing to see what was signed). For debugging signature mismatches.
 pub fn canonical_request_of(request: &reqwest::Request) -> Result<String, SignError> {
-    let parts = RequestParts::of(request)?;
-    Ok(canonical_request(&parts.signable()).0)
+    let query = canonical_query_of(request.url());
+    canonical_request_parts(request, query.as_deref()).map(|(canonical, _)| canonical)
 }
 
 /// A request as a server received it, for [`verify`].
@@ -322,19 +349,45 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> (String, String) {
         .collect();
     headers.sort_by(|a, b| a.0.cmp(&b.0));
     headers.dedup_by(|a, b| a.0 == b.0);
-    let signed_headers = headers
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let mut out = String::with_capacity(256);
-    out.push_str(&request.method.to_ascii_uppercase());
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    write_canonical(
+        request.method,
+        request.path,
+        &canonical_query(request.query),
+        &headers,
+        request.payload_hash,
+    )
+}
+
+/// The six lines of the canonical request, written into one buffer; `headers` are lower case,
+/// sorted and unique. Returns it with the signed-headers list.
+fn write_canonical(
+    method: &str,
+    decoded_path: &str,
+    canonical_query: &str,
+    headers: &[(&str, &str)],
+    payload_hash: &str,
+) -> (String, String) {
+    let mut signed_headers = String::with_capacity(headers.len() * 16);
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
+    let values: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(
+        method.len() + decoded_path.len() * 3 + canonical_query.len() + values + 140,
+    );
+    for c in method.chars() {
+        out.push(c.to_ascii_uppercase());
+    }
     out.push('\n');
-    out.push_str(&canonical_uri(request.path));
+    write_canonical_uri(&mut out, decoded_path);
     out.push('\n');
-    out.push_str(&canonical_query(request.query));
+    out.push_str(canonical_query);
     out.push('\n');
-    for (name, value) in &headers {
+    for (name, value) in headers {
         out.push_str(name);
         out.push(':');
         out.push_str(value);
@@ -343,33 +396,63 @@ pub fn canonical_request(request: &SignableRequest<'_>) -> (String, String) {
     out.push('\n');
     out.push_str(&signed_headers);
     out.push('\n');
-    out.push_str(request.payload_hash);
+    out.push_str(payload_hash);
     (out, signed_headers)
 }
 
 /// Every segment of the decoded path escaped, always ending with `/` (the slash exists only in the
 /// canonical form; the path is sent unchanged).
 pub fn canonical_uri(decoded_path: &str) -> String {
-    let mut uri = decoded_path
-        .split('/')
-        .map(escape)
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
+    let mut uri = String::with_capacity(decoded_path.len() + 1);
+    write_canonical_uri(&mut uri, decoded_path);
     uri
+}
+
+fn write_canonical_uri(out: &mut String, decoded_path: &str) {
+    let start = out.len();
+    for (i, segment) in decoded_path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        escape_into(out, segment);
+    }
+    if out.len() == start || !out.ends_with('/') {
+        out.push('/');
+    }
 }
 
 /// Pairs sorted by key then value (as unescaped strings, byte order), escaped, joined by `&`.
 pub fn canonical_query(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort();
-    sorted
+    let mut sorted: Vec<(&str, &str)> = pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    write_query(&mut sorted)
+}
+
+/// The canonical query of a URL's query string, `None` when it has no pair.
+fn canonical_query_of(url: &reqwest::Url) -> Option<String> {
+    url.query()?;
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = url.query_pairs().collect();
+    (!pairs.is_empty()).then(|| write_query(&mut pairs))
+}
+
+fn write_query<K: AsRef<str> + Ord, V: AsRef<str> + Ord>(pairs: &mut [(K, V)]) -> String {
+    pairs.sort();
+    let len: usize = pairs
+        .iter()
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
+        .sum();
+    let mut out = String::with_capacity(len + len / 2);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        escape_into(&mut out, k.as_ref());
+        out.push('=');
+        escape_into(&mut out, v.as_ref());
+    }
+    out
 }
 
 /// Lowercase hex SHA-256 of a body ([`EMPTY_PAYLOAD_SHA256`] for an empty one).
@@ -379,8 +462,13 @@ pub fn payload_hash(body: &[u8]) -> String {
 
 /// RFC 3986 escaping: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8 byte `%XX` (upper hex).
 pub fn escape(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
@@ -390,7 +478,6 @@ pub fn escape(s: &str) -> String {
             out.push(HEX[(b & 15) as usize] as char);
         }
     }
-    out
 }
 
 /// Whether a header takes part in the signature under the Python SDK's policy.
@@ -398,8 +485,12 @@ pub fn is_signed_header(name: &str) -> bool {
     !name.contains('_') && !UNSIGNABLE.iter().any(|u| name.eq_ignore_ascii_case(u))
 }
 
-/// Sets `Host`, `X-Sdk-Date`, the unsigned-payload marker and the canonical query on the request.
-fn prepare_request(request: &mut reqwest::Request, sdk_date: &str) -> Result<(), SignError> {
+/// Sets `Host`, `X-Sdk-Date`, the unsigned-payload marker and the canonical query on the request;
+/// returns the canonical query.
+fn prepare_request(
+    request: &mut reqwest::Request,
+    sdk_date: &str,
+) -> Result<Option<String>, SignError> {
     if !request.headers().contains_key(HOST) {
         let host = host_header(request.url()).ok_or(SignError::NoHost)?;
         let value =
@@ -429,13 +520,11 @@ fn prepare_request(request: &mut reqwest::Request, sdk_date: &str) -> Result<(),
         );
     }
 
-    let pairs: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
-    if pairs.is_empty() {
-        request.url_mut().set_query(None);
-    } else {
-        request.url_mut().set_query(Some(&canonical_query(&pairs)));
+    let query = canonical_query_of(request.url());
+    if request.url().query() != query.as_deref() {
+        request.url_mut().set_query(query.as_deref());
     }
-    Ok(())
+    Ok(query)
 }
 
 /// `host[:port]` as sent on the wire (no default port).
@@ -447,63 +536,57 @@ pub(crate) fn host_header(url: &reqwest::Url) -> Option<String> {
     })
 }
 
-/// The decoded pieces of a prepared request.
-struct RequestParts {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    payload_hash: String,
-}
-
-impl RequestParts {
-    fn of(request: &reqwest::Request) -> Result<Self, SignError> {
-        let headers = signed_headers(request.headers())?;
-        let payload_hash = match request.headers().get(HEADER_CONTENT_SHA256) {
-            Some(v) => v
-                .to_str()
-                .map_err(|_| SignError::HeaderNotUtf8(HEADER_CONTENT_SHA256.into()))?
-                .to_string(),
-            None => match request.body() {
-                None => EMPTY_PAYLOAD_SHA256.to_string(),
-                Some(body) => payload_hash(body.as_bytes().ok_or(SignError::StreamingBody)?),
-            },
+/// The canonical request of a request whose canonical query is `query`, borrowing what it can.
+fn canonical_request_parts(
+    request: &reqwest::Request,
+    query: Option<&str>,
+) -> Result<(String, String), SignError> {
+    let map = request.headers();
+    let payload_hash: Cow<'_, str> = match map.get(HEADER_CONTENT_SHA256) {
+        Some(v) => v
+            .to_str()
+            .map_err(|_| SignError::HeaderNotUtf8(HEADER_CONTENT_SHA256.into()))?
+            .into(),
+        None => match request.body() {
+            None => EMPTY_PAYLOAD_SHA256.into(),
+            Some(body) => payload_hash(body.as_bytes().ok_or(SignError::StreamingBody)?).into(),
+        },
+    };
+    let mut headers: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(map.keys_len());
+    for name in map.keys().filter(|n| is_signed_header(n.as_str())) {
+        let utf8 = |v: &HeaderValue| {
+            std::str::from_utf8(v.as_bytes())
+                .map(str::to_owned)
+                .map_err(|_| SignError::HeaderNotUtf8(name.as_str().to_string()))
         };
-        Ok(Self {
-            method: request.method().as_str().to_string(),
-            path: percent_decode(request.url().path()),
-            query: request.url().query_pairs().into_owned().collect(),
-            headers,
-            payload_hash,
-        })
-    }
-
-    fn signable(&self) -> SignableRequest<'_> {
-        SignableRequest {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers: &self.headers,
-            payload_hash: &self.payload_hash,
+        let mut values = map.get_all(name).iter();
+        let first = values.next().expect("a header name has a value");
+        let mut value: Cow<'_, str> = std::str::from_utf8(first.as_bytes())
+            .map_err(|_| SignError::HeaderNotUtf8(name.as_str().to_string()))?
+            .trim()
+            .into();
+        for v in values {
+            let joined = value.to_mut();
+            joined.push(',');
+            joined.push_str(utf8(v)?.trim());
         }
+        headers.push((name.as_str(), value)); // `HeaderName`s are lower case
     }
-}
-
-fn signed_headers(map: &HeaderMap) -> Result<Vec<(String, String)>, SignError> {
-    let mut out: Vec<(String, String)> = Vec::with_capacity(map.len());
-    for name in map.keys() {
-        if !is_signed_header(name.as_str()) {
-            continue;
-        }
-        let mut values = Vec::new();
-        for v in map.get_all(name) {
-            let s = std::str::from_utf8(v.as_bytes())
-                .map_err(|_| SignError::HeaderNotUtf8(name.as_str().to_string()))?;
-            values.push(s.trim());
-        }
-        out.push((name.as_str().to_string(), values.join(",")));
-    }
-    Ok(out)
+    headers.sort_by(|a, b| a.0.cmp(b.0));
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+    let path = request.url().path();
+    let decoded: Cow<'_, str> = if path.contains('%') {
+        percent_decode(path).into()
+    } else {
+        path.into()
+    };
+    Ok(write_canonical(
+        request.method().as_str(),
+        &decoded,
+        query.unwrap_or_default(),
+        &headers,
+        &payload_hash,
+    ))
 }
 
 /// Decodes `%XX` sequences (invalid UTF-8 is replaced; never panics).
@@ -531,13 +614,17 @@ fn hex_val(b: u8) -> Option<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
+    hex_into(&mut s, bytes);
     s
+}
+
+fn hex_into(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
 }
 
 #[cfg(test)]
