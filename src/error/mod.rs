@@ -1,9 +1,11 @@
 //! The one error type users handle, and the decoding of error responses however they arrive.
 //!
-//! OSM answers errors in several shapes: HTTP 4xx/5xx with `{"error_code","error_msg"}`, HTTP **200**
-//! with a non-empty `error_code` (business errors `OSM.0101xxxx`), gateway HTML pages, empty bodies,
-//! truncated JSON. Every one of them becomes [`Error::Service`] with a [`ServiceError`] that keeps the
-//! status, code, message, request id and raw body.
+//! OSM answers errors in several shapes: HTTP 4xx/5xx with `{"error_code","error_msg"}` (or a
+//! gateway HTML page, an empty or truncated body), and HTTP **200** with a non-empty `error_code`
+//! (business errors `OSM.0101xxxx`). Every one of them becomes [`Error::Service`] with a
+//! [`ServiceError`] that keeps the status, code, message, request id and raw body. A success answer
+//! whose body is not the documented JSON (truncated, wrong shape, too deeply nested) becomes
+//! [`Error::Decode`], which keeps the status, request id and raw body too.
 
 pub mod codes;
 

@@ -1,4 +1,4 @@
-//! The command line: argument parsing, help, and the `validate` and `codegen` commands.
+//! The command line: argument parsing, help, and the `validate`, `codegen` and `bench` commands.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::findings::{Format, render_human, render_json};
 use crate::rules::catalog;
 use crate::validate::{self, Options};
-use crate::{codegen, generator, spec};
+use crate::{bench, codegen, generator, spec};
 
 /// Exit status: success, no findings.
 pub const EXIT_OK: u8 = 0;
@@ -24,6 +24,7 @@ USAGE:
                          [--operations FILE] [--no-generator]
     cargo xtask validate --list-rules
     cargo xtask codegen [SPEC] [--out FILE]
+    cargo xtask bench [--quick] [--build-cost] [--table-only] [--bench NAME]...
     cargo xtask help
 
 validate
@@ -52,6 +53,23 @@ codegen
     httpmock.rs beside it, then prints the size: lines, operations and types.
 
     --out FILE                   where to write the client
+
+bench
+    Runs the criterion benchmarks of benches/ (signing, calls, transfer), each SDK figure beside a
+    baseline measured in the same process (raw reqwest against the same loopback server, or the bare
+    hashes of a signature), and prints one Markdown table: benchmark, SDK and baseline medians, their
+    ratio, the target of BENCHMARKS.md and pass/fail, plus the peak heap growth of the transfers.
+    Results go to <target>/osm-bench/ (emptied first; the table is also written to report.md there),
+    <target> being $CARGO_TARGET_DIR or target/. Takes about 5 minutes (1 to 2 with --quick).
+    Exit status: 0 when every target is met, 1 when one is missed or has no result, 2 when a
+    benchmark or a build fails.
+
+    --quick                      criterion's --quick: fewer samples, a rougher table, sooner
+    --build-cost                 also time a cold `cargo build -p huaweicloud-osm` in a fresh target
+                                 directory, the crate alone, the rebuild after touching
+                                 openapi/osm.yaml, and measure the generated code (several minutes)
+    --table-only                 print the table of the last run, running nothing
+    --bench NAME                 run only this benchmark target (repeatable)
 
 A house rule (see --list-rules) can be waived for one node of the spec and everything below it with
 `x-xtask-allow: [rule-name, …]` on that node, e.g. on a property the docs leave untyped on purpose; say
@@ -87,6 +105,8 @@ pub enum Command {
         /// `--out FILE`.
         out: Option<PathBuf>,
     },
+    /// Run the benchmarks and print the table.
+    Bench(bench::Options),
 }
 
 /// Parses the arguments after `cargo xtask`.
@@ -162,6 +182,31 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 i += 1;
             }
             Ok(Command::Codegen { spec, out })
+        }
+        Some("bench") => {
+            let mut options = bench::Options::default();
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i] {
+                    "--help" | "-h" => return Ok(Command::Help),
+                    "--quick" => options.quick = true,
+                    "--build-cost" => options.build_cost = true,
+                    "--table-only" => options.table_only = true,
+                    "--bench" => {
+                        let name = value(&mut i, "--bench")?;
+                        if !bench::BENCHES.contains(&name.as_str()) {
+                            return Err(format!(
+                                "--bench must be one of {}, not {name}",
+                                bench::BENCHES.join(", ")
+                            ));
+                        }
+                        options.benches.push(name);
+                    }
+                    other => return Err(format!("unknown option {other}")),
+                }
+                i += 1;
+            }
+            Ok(Command::Bench(options))
         }
         Some(other) => Err(format!("unknown command `{other}`")),
     }
@@ -305,6 +350,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             );
             EXIT_OK
         }
+        Command::Bench(options) => bench::run(&options, out, err),
     }
 }
 
@@ -335,6 +381,26 @@ mod tests {
         assert!(parse(&args("validate a.yaml b.yaml")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
         assert_eq!(parse(&args("--help")).unwrap(), Command::Help);
+    }
+
+    #[test]
+    fn parses_bench_options() {
+        assert_eq!(
+            parse(&args("bench --quick --bench calls --bench transfer")).unwrap(),
+            Command::Bench(bench::Options {
+                quick: true,
+                table_only: false,
+                build_cost: false,
+                benches: vec!["calls".into(), "transfer".into()],
+            })
+        );
+        assert_eq!(
+            parse(&args("bench")).unwrap(),
+            Command::Bench(bench::Options::default())
+        );
+        assert!(parse(&args("bench --bench nope")).is_err());
+        assert!(parse(&args("bench --fast")).is_err());
+        assert!(HELP.contains("cargo xtask bench"));
     }
 
     #[test]

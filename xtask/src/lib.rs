@@ -1,6 +1,7 @@
 //! The project's tasks: `cargo xtask validate [SPEC]` checks an OpenAPI spec against OpenAPI 3.0,
 //! progenitor's limits and the house rules, reporting every finding with file:line, JSON pointer,
-//! rule name and a hint; `cargo xtask codegen` writes the generated client where it can be read.
+//! rule name and a hint; `cargo xtask codegen` writes the generated client where it can be read;
+//! `cargo xtask bench` runs the benchmarks and prints the table of BENCHMARKS.md.
 //!
 //! Modules, in the order a validation runs:
 //! - [`spec`] reads the YAML (as `build.rs` does) and [`locate`] maps JSON pointers to lines;
@@ -8,10 +9,12 @@
 //! - [`rules::progenitor`] and [`rules::house`] hold the named rules, listed in [`rules::catalog`];
 //! - [`examples`] validates examples against their schemas;
 //! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`), panics included;
-//! - [`validate`] ties them together, [`findings`] prints the result, [`codegen`] writes the code.
+//! - [`validate`] ties them together, [`findings`] prints the result, [`codegen`] writes the code;
+//! - [`bench`] runs `benches/` and reads criterion's results into one table.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod cli;
 pub mod codegen;
 pub mod examples;

@@ -1,5 +1,5 @@
-//! `cargo xtask validate [SPEC]` and `cargo xtask codegen [SPEC] [--out FILE]`; see
-//! `cargo xtask --help` and the library docs of the `xtask` crate.
+//! `cargo xtask validate [SPEC]`, `cargo xtask codegen [SPEC] [--out FILE]` and
+//! `cargo xtask bench`; see `cargo xtask --help` and the library docs of the `xtask` crate.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
