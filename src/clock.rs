@@ -38,18 +38,50 @@ fn shift(t: SystemTime, secs: i64) -> SystemTime {
 
 /// Formats a time as `YYYYMMDDTHHMMSSZ` (UTC), the `X-Sdk-Date` format.
 pub fn sdk_date(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
+    let (y, mo, d, h, mi, s) = utc_from_unix(unix_secs(t));
+    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+}
+
+/// Formats a time as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header format.
+pub fn http_date(t: SystemTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = unix_secs(t);
+    let (y, mo, d, h, mi, s) = utc_from_unix(secs);
+    let weekday = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
+    let month = MONTHS[(mo - 1) as usize];
+    format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
+}
+
+/// Seconds since the Unix epoch (0 for earlier times).
+fn unix_secs(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        .unwrap_or(0)
+}
+
+/// The UTC calendar date and time of `secs` seconds since the Unix epoch:
+/// `(year, month, day, hour, minute, second)`.
+pub fn utc_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Seconds since the Unix epoch of a UTC calendar date and time; `None` when a field is out of
+/// range (month 1–12, day 1–31, hour 0–23, minute 0–59, second 0–60).
+pub fn unix_from_utc(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
+    if !(1..=12).contains(&mo)
+        || !(1..=31).contains(&d)
+        || !(0..=23).contains(&h)
+        || !(0..=59).contains(&mi)
+        || !(0..=60).contains(&s)
+    {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ` back into a time.
@@ -137,11 +169,7 @@ pub fn parse_http_date(s: &str) -> Option<SystemTime> {
 }
 
 fn from_parts(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<SystemTime> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + s;
+    let secs = unix_from_utc(y, mo, d, h, mi, s)?;
     u64::try_from(secs)
         .ok()
         .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
@@ -199,6 +227,11 @@ mod tests {
     #[test]
     fn parses_http_dates() {
         let t = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(http_date(t), "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(parse_http_date(&http_date(t)), Some(t));
+        assert_eq!(utc_from_unix(1_445_412_480), (2015, 10, 21, 7, 28, 0));
+        assert_eq!(unix_from_utc(2015, 10, 21, 7, 28, 0), Some(1_445_412_480));
+        assert_eq!(unix_from_utc(2015, 13, 21, 7, 28, 0), None);
         assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(t));
         assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 CET"), None);
         assert_eq!(parse_http_date("Wed, 21 Foo 2015 07:28:00 GMT"), None);

@@ -244,24 +244,6 @@ async fn bad_signatures_are_never_retried() {
     );
 }
 
-fn http_date(t: SystemTime) -> String {
-    // IMF-fixdate from the SDK's own formatter parts.
-    let d = clock::sdk_date(t); // YYYYMMDDTHHMMSSZ
-    let months = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m: usize = d[4..6].parse().unwrap();
-    format!(
-        "Mon, {} {} {} {}:{}:{} GMT",
-        &d[6..8],
-        months[m - 1],
-        &d[0..4],
-        &d[9..11],
-        &d[11..13],
-        &d[13..15]
-    )
-}
-
 #[tokio::test]
 async fn signature_expired_teaches_the_clock_and_retries_once() {
     let server_now = SystemTime::now() + Duration::from_secs(3600);
@@ -269,7 +251,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
         401,
         serde_json::json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: signature expired, signature time:x,server time:y"}),
     )
-    .header("date", &http_date(server_now));
+    .header("date", &clock::http_date(server_now));
     let server = scripted::start(vec![expired, regions()]).await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
@@ -289,7 +271,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
 #[tokio::test]
 async fn a_skewed_date_header_is_learned_without_a_failure() {
     let behind = SystemTime::now() - Duration::from_secs(1800);
-    let server = scripted::start(vec![regions().header("date", &http_date(behind))]).await;
+    let server = scripted::start(vec![regions().header("date", &clock::http_date(behind))]).await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
     let offset = client.clock_offset();

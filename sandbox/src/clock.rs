@@ -7,6 +7,7 @@
 //!   timestamps, the urge interval and IAM token expiry use it, so tests can let time pass without
 //!   sleeping and without their signatures falling out of the window.
 
+use huaweicloud_osm::clock as sdk_clock;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -54,24 +55,14 @@ fn system_ms() -> i64 {
 
 /// `YYYYMMDDTHHMMSSZ` (the `X-Sdk-Date` format) to milliseconds since the epoch.
 pub(crate) fn parse_sdk_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    if !s
+        .bytes()
+        .enumerate()
+        .all(|(i, c)| matches!(i, 8 | 15) || c.is_ascii_digit())
+    {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    to_ms(
-        num(0..4)?,
-        num(4..6)?,
-        num(6..8)?,
-        num(9..11)?,
-        num(11..13)?,
-        num(13..15)?,
-    )
+    sdk_clock::parse_sdk_date(s).map(system_to_ms)
 }
 
 /// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ`.
@@ -95,14 +86,7 @@ pub(crate) fn iam_time(ms: i64) -> String {
 
 /// Milliseconds since the epoch as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub(crate) fn http_date(ms: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (y, mo, d, h, mi, s) = parts(ms);
-    let weekday = DAYS[ms.div_euclid(86_400_000).rem_euclid(7) as usize];
-    let month = MONTHS[(mo - 1) as usize];
-    format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
+    sdk_clock::http_date(UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64))
 }
 
 /// Parses the time filters of the list operations: `2019-05-22 03:30:52`, `2019-05-22T03:30:52Z`
@@ -114,78 +98,22 @@ pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
         return Some(if s.len() >= 13 { n } else { n * 1000 });
     }
     let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        return to_ms(num(0..4)?, num(5..7)?, num(8..10)?, 0, 0, 0);
+        let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+        let secs = sdk_clock::unix_from_utc(num(0..4)?, num(5..7)?, num(8..10)?, 0, 0, 0)?;
+        return Some(secs * 1000);
     }
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
-        return None;
-    }
-    let base = to_ms(
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    )?;
-    let mut rest = &s[19..];
-    if let Some(r) = rest.strip_prefix('.') {
-        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &r[digits..];
-    }
-    let offset_secs = match rest {
-        "" | "Z" | "z" => 0,
-        zone => {
-            let sign = match zone.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let hh: i64 = zone.get(1..3)?.parse().ok()?;
-            let mm: i64 = zone.get(zone.len() - 2..)?.parse().ok()?;
-            sign * (hh * 3600 + mm * 60)
-        }
-    };
-    Some(base - offset_secs * 1000)
+    sdk_clock::parse_iso8601(s).map(system_to_ms)
 }
 
-fn to_ms(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s) * 1000)
+fn system_to_ms(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 fn parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let secs = ms.div_euclid(1000);
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-// Howard Hinnant's civil-date algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    sdk_clock::utc_from_unix(ms.div_euclid(1000))
 }
 
 #[cfg(test)]
