@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::findings::{Format, render_human, render_json};
 use crate::rules::catalog;
 use crate::validate::{self, Options};
-use crate::{bench, codegen, generator, spec};
+use crate::{bench, generator, readable_client, spec};
 
 /// Exit status: success, no findings.
 pub const EXIT_OK: u8 = 0;
@@ -329,14 +329,14 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     return EXIT_FINDINGS;
                 }
             };
-            let mocks = match codegen::write(&generated, &display, &out_file) {
+            let mocks = match readable_client::write(&generated, &display, &out_file) {
                 Ok(m) => m,
                 Err(e) => {
                     let _ = writeln!(err, "error: {e}");
                     return EXIT_USAGE;
                 }
             };
-            let size = codegen::size(&generated);
+            let size = readable_client::size(&generated);
             let _ = writeln!(
                 out,
                 "wrote {} ({} lines, {} operations, {} types, {} builders) and {} ({} lines)",

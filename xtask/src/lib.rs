@@ -16,15 +16,16 @@
 
 pub mod bench;
 pub mod cli;
-pub mod codegen;
 pub mod examples;
 pub mod findings;
+pub mod readable_client;
 // Shared with build.rs (`#[path]`).
 pub mod generate;
 pub mod generator;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
+pub mod readable_client;
 pub mod refs;
 pub mod rules;
 pub mod spec;
