@@ -25,7 +25,6 @@ pub mod generator;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
-pub mod readable_client;
 pub mod refs;
 pub mod rules;
 pub mod spec;
