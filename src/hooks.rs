@@ -53,7 +53,8 @@ impl ClientHooks<crate::client::Shared> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if let Some(meta) = operations::find(info.operation_id) {
+        let meta = operations::find(info.operation_id);
+        if let Some(meta) = meta {
             meta.check_params(request.url())
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
@@ -61,7 +62,7 @@ impl ClientHooks<crate::client::Shared> for Client {
             operations::check_body(info.operation_id, body)
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
-        apply_defaults(&self.inner().state, request, info);
+        apply_defaults(&self.inner().state, request, meta.map_or(0, |m| m.headers));
         Ok(())
     }
 
@@ -75,9 +76,8 @@ impl ClientHooks<crate::client::Shared> for Client {
 }
 
 /// Adds `User-Agent` and the client's default `X-Site`/`X-Language`/`X-Time-Zone` to operations
-/// that declare those headers, leaving the values the call set.
-pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, info: &OperationInfo) {
-    let declared = operations::find(info.operation_id).map_or(0, |m| m.headers);
+/// that declare those headers (`declared`, bits of [`operations`]), leaving the values the call set.
+pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, declared: u8) {
     let headers = request.headers_mut();
     headers.remove("api-version");
     headers.insert(USER_AGENT, state.user_agent.clone());

@@ -121,12 +121,18 @@ pub fn check_body(operation_id: &str, body: &[u8]) -> Result<(), String> {
     let Ok(i) = BODY_RULES.binary_search_by(|(id, _)| id.cmp(&operation_id)) else {
         return Ok(());
     };
-    let rules: serde_json::Value =
-        serde_json::from_str(BODY_RULES[i].1).expect("build.rs writes valid JSON");
+    // The rules are parsed once, not on every call.
+    static PARSED: std::sync::OnceLock<Vec<serde_json::Value>> = std::sync::OnceLock::new();
+    let rules = &PARSED.get_or_init(|| {
+        BODY_RULES
+            .iter()
+            .map(|(_, json)| serde_json::from_str(json).expect("build.rs writes valid JSON"))
+            .collect()
+    })[i];
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Ok(()); // not JSON: nothing of ours to check
     };
-    check_value(&rules, &value, "")
+    check_value(rules, &value, "")
 }
 
 fn check_value(

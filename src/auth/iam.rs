@@ -72,7 +72,6 @@ impl TokenSource {
     }
 
     /// Forgets a cached token (after the service rejected it), so the next call logs in again.
-    #[allow(dead_code)] // used by the retry layer
     pub(crate) async fn invalidate(&self) {
         if let TokenSource::Login(source) = self {
             *source.cache.lock().await = None;
