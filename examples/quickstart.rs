@@ -120,9 +120,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
             types::CreateCaseV1Request::builder()
                 .source_id(SOURCE_ID)
                 .business_type_id(problem_id.as_str())
-                .product_category_id(Some(product_id.as_str().try_into()?))
-                .region_id(Some(region_id.as_str().try_into()?))
-                .simple_describe(Some(description.as_str().try_into()?))
+                .product_category_id(product_id.as_str())
+                .region_id(region_id.as_str())
+                .simple_describe(description.as_str())
                 .accessory_ids(vec![accessory_id.clone()]),
         )
         .send()
@@ -184,7 +184,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     };
     urge().send().await?;
     say("urged");
-    match urge().send().await.map_err(huaweicloud_osm::Error::from) {
+    match urge().send().await {
         Err(e) if e.is_throttled() => say(format!("urging again right away is refused: {e}")),
         Err(e) => return Err(e.into()),
         Ok(_) => say("urged again"),
@@ -210,7 +210,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .body(
             types::UpdateCaseV1Request::builder()
                 .action("close")
-                .action_desc(Some("Solved.".try_into()?))
+                .action_desc("Solved.")
                 .case_id(case_id.as_str()),
         )
         .send()

@@ -24,11 +24,11 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use progenitor_client::{ByteStream, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use crate::error::{Error, Result, ServiceError};
+use crate::error::{Error, Result};
 use crate::{Client, types};
 
 /// Largest v1.0 attachment (2 MB).
@@ -453,25 +453,13 @@ impl Client {
     }
 
     /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
-    pub(crate) async fn execute_json<T: serde::de::DeserializeOwned>(
+    async fn execute_json<T: serde::de::DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
-        let mut request = request.build()?;
-        let info = OperationInfo { operation_id };
-        self.pre::<ServiceError>(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post::<ServiceError>(&result, &info).await?;
-        let response = result?;
-        let outcome: std::result::Result<_, progenitor_client::Error<ServiceError>> =
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                _ => Err(progenitor_client::Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-            };
-        Ok(outcome?)
+        let request = request.build()?;
+        crate::hooks::execute(self, request, operation_id, ResponseValue::from_response).await
     }
 }
 

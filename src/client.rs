@@ -31,6 +31,9 @@ use progenitor_client::ClientInfo;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default timeout of a whole HTTP exchange (attachments can be large; Huawei's Go SDK uses 120 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default largest success JSON body accepted (a hostile or broken server cannot make us buffer
+/// more); see [`ClientBuilder::max_response_body`].
+pub(crate) const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
 /// User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!("huaweicloud-osm-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -270,9 +273,7 @@ impl ClientBuilder {
                 defaults,
                 user_agent: HeaderValue::from_static(USER_AGENT),
                 clock: Clock::default(),
-                max_json_body: self
-                    .max_response_body
-                    .unwrap_or(crate::hooks::MAX_JSON_BODY),
+                max_json_body: self.max_response_body.unwrap_or(MAX_JSON_BODY),
             }),
             config: Arc::new(CallConfig {
                 retry: self.retry.clone().unwrap_or_default(),

@@ -9,26 +9,24 @@
 //!   message, request id and raw body, including OSM's business errors under HTTP 200. Binary
 //!   downloads stay streaming.
 
+use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderName, HeaderValue, USER_AGENT};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::header::{ACCEPT, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
 use tracing::Instrument;
 
 use crate::Client;
 use crate::client::{Auth, State};
 use crate::clock;
-use crate::error::{self, ServiceError};
+use crate::error::{
+    self, DecodeContext, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, ServiceError,
+    envelope_response, local_error,
+};
 use crate::operations;
 use crate::retry::{self, Outcome};
 
-/// Default largest success JSON body accepted (a hostile or broken server cannot make us buffer
-/// more); see [`crate::ClientBuilder::max_response_body`].
-pub(crate) const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
-/// Largest error body read (the rest is not needed to report the error).
-const MAX_ERROR_BODY: usize = 1024 * 1024;
 /// A server clock further than this from ours is learned as the clock offset.
 const SKEW_TOLERANCE: Duration = Duration::from_secs(120);
 
@@ -38,14 +36,6 @@ const X_SITE: HeaderName = HeaderName::from_static("x-site");
 const X_DOMAIN_ID: HeaderName = HeaderName::from_static("x-domain-id");
 const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
-/// Set on error envelopes made from a 2xx answer, with the original status.
-pub(crate) const ORIGINAL_STATUS: &str = "x-sdk-original-status";
-/// Set on envelopes of errors found on this side (no answer from the server): its value says which.
-pub(crate) const LOCAL_ERROR: &str = "x-sdk-local-error";
-/// [`LOCAL_ERROR`] value: the request could not be prepared (signing, token).
-pub(crate) const LOCAL_INVALID_REQUEST: &str = "invalid-request";
-/// [`LOCAL_ERROR`] value: the whole operation exceeded its timeout.
-pub(crate) const LOCAL_OPERATION_TIMEOUT: &str = "operation-timeout";
 
 impl ClientHooks<crate::client::Shared> for Client {
     async fn pre<E>(
@@ -55,11 +45,8 @@ impl ClientHooks<crate::client::Shared> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let meta = operations::find(info.operation_id);
         if let Some(meta) = meta {
-            meta.check_params(request.url())
-                .map_err(progenitor_client::Error::InvalidRequest)?;
-        }
-        if let Some(body) = request.body().and_then(|b| b.as_bytes()) {
-            operations::check_body(info.operation_id, body)
+            // Before the defaults are added: only what the call set is judged.
+            meta.check(request)
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
         apply_defaults(&self.inner().state, request, meta.map_or(0, |m| m.headers));
@@ -73,6 +60,39 @@ impl ClientHooks<crate::client::Shared> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         send(self, request, info).await
     }
+}
+
+/// Runs a hand-built request exactly as a generated `send()` runs its own: the `pre` hook (limits,
+/// defaults), the attempts of the `exec` hook, and `decode` on the answer, with every failure as
+/// [`crate::Error`]. Used by the hand-written operations and raw calls.
+pub(crate) async fn execute<T, F, Fut>(
+    client: &Client,
+    mut request: reqwest::Request,
+    operation_id: &'static str,
+    decode: F,
+) -> crate::Result<ResponseValue<T>>
+where
+    F: FnOnce(reqwest::Response) -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>>,
+{
+    let mut context = DecodeContext::default();
+    let result = async {
+        let info = OperationInfo { operation_id };
+        client.pre::<ServiceError>(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post::<ServiceError>(&result, &info).await?;
+        let response = result?;
+        context.record(&response);
+        if response.status().is_success() {
+            decode(response).await
+        } else {
+            Err(progenitor_client::Error::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            ))
+        }
+    }
+    .await;
+    context.finish(result)
 }
 
 /// Adds `User-Agent` and the client's default `X-Site`/`X-Language`/`X-Time-Zone` to operations
@@ -174,27 +194,28 @@ async fn attempts(
             duration_ms = tracing::field::Empty,
         );
         let sent_at = Instant::now();
-        let result = async {
-            let result = client.client().execute(request).await;
-            match result {
-                Ok(response) => {
-                    learn_clock(state, response.headers());
-                    normalize(response, expects_json, state.max_json_body).await
-                }
-                Err(e) => Err(e),
-            }
+        let result: reqwest::Result<(Answer, error::Normalized)> = async {
+            let response = client.client().execute(request).await?;
+            let answer = Answer::of(&response);
+            learn_clock(state, answer.server_date);
+            let normalized = error::normalize(response, expects_json, state.max_json_body).await?;
+            Ok((answer, normalized))
         }
         .instrument(span.clone())
         .await;
         span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
 
         let (outcome, retry_after, error) = match &result {
-            Ok(n) => {
-                span.record("status", n.status);
-                if let Some(id) = &n.request_id {
+            Ok((answer, normalized)) => {
+                span.record("status", answer.status);
+                if let Some(id) = &answer.request_id {
                     span.record("request_id", id.as_str());
                 }
-                (Outcome::Status(n.status), n.retry_after, n.error.as_ref())
+                (
+                    Outcome::Status(answer.status),
+                    answer.retry_after,
+                    normalized.error.as_ref(),
+                )
             }
             Err(e) if e.is_connect() => (Outcome::ConnectFailed, None, None),
             Err(_) => (Outcome::SentThenFailed, None, None),
@@ -210,7 +231,7 @@ async fn attempts(
                 fixed_401 = true;
             } else if !clock_corrected && error.is_some_and(is_signature_expired) {
                 clock_corrected = true;
-                fixed_401 = result.as_ref().ok().and_then(|n| n.server_date).is_some();
+                fixed_401 = result.as_ref().is_ok_and(|(a, _)| a.server_date.is_some());
             }
         }
         let retry = fixed_401
@@ -229,7 +250,7 @@ async fn attempts(
             if let Err(e) = &result {
                 tracing::warn!(attempt, error = %e, "attempt failed");
             }
-            return result.map(|n| n.response);
+            return result.map(|(_, n)| n.response);
         };
         tracing::info!(
             attempt,
@@ -250,13 +271,32 @@ fn is_signature_expired(err: &ServiceError) -> bool {
         .is_some_and(|m| m.to_ascii_lowercase().contains("signature expired"))
 }
 
-/// Learns the server's clock from a `Date` header when it is off by more than the tolerance.
-fn learn_clock(state: &State, headers: &reqwest::header::HeaderMap) {
-    let Some(server) = headers
-        .get(DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(clock::parse_http_date)
-    else {
+/// What retrying and clock learning need to know of an answer, read from its head.
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    server_date: Option<SystemTime>,
+}
+
+impl Answer {
+    fn of(response: &reqwest::Response) -> Self {
+        let headers = response.headers();
+        Answer {
+            status: response.status().as_u16(),
+            request_id: error::header_str(headers, error::REQUEST_ID_HEADER),
+            retry_after: retry::retry_after(headers),
+            server_date: headers
+                .get(DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(clock::parse_http_date),
+        }
+    }
+}
+
+/// Learns the server's clock from its `Date` when it is off by more than the tolerance.
+fn learn_clock(state: &State, server: Option<SystemTime>) {
+    let Some(server) = server else {
         return;
     };
     let local = state.clock.now();
@@ -315,7 +355,7 @@ async fn authenticate(
                     "the IAM token is not a valid header value",
                 ))),
             },
-            Err(crate::Error::Service(e)) => Err(Ok(envelope_response(&e, None))),
+            Err(crate::Error::Service(e)) => Err(Ok(envelope_response(&e))),
             Err(crate::Error::Transport(e)) => Err(Err(e)),
             Err(e) => Err(Ok(local_error(
                 LOCAL_INVALID_REQUEST,
@@ -323,180 +363,4 @@ async fn authenticate(
             ))),
         },
     }
-}
-
-/// An error found on this side, with no answer from the server.
-fn local_error(kind: &'static str, message: &str) -> reqwest::Response {
-    let err = ServiceError {
-        error_msg: Some(message.into()),
-        ..Default::default()
-    };
-    let mut response = envelope_response(&err, None);
-    response
-        .headers_mut()
-        .insert(LOCAL_ERROR, HeaderValue::from_static(kind));
-    response
-}
-
-/// A response after normalization, with what retrying needs to know.
-struct Normalized {
-    response: reqwest::Response,
-    /// The status the server answered.
-    status: u16,
-    request_id: Option<String>,
-    retry_after: Option<Duration>,
-    server_date: Option<SystemTime>,
-    /// The decoded error, when the answer was one.
-    error: Option<ServiceError>,
-}
-
-/// Turns error answers into envelopes; passes success bodies (checked) and downloads through.
-async fn normalize(
-    response: reqwest::Response,
-    expects_json: bool,
-    max_json_body: usize,
-) -> reqwest::Result<Normalized> {
-    let status = response.status();
-    let headers = response.headers();
-    let request_id = error::header_str(headers, error::REQUEST_ID_HEADER);
-    let retry_after = retry::retry_after(headers);
-    let server_date = headers
-        .get(DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(clock::parse_http_date);
-    let done = |response, error| Normalized {
-        response,
-        status: status.as_u16(),
-        request_id: request_id.clone(),
-        retry_after,
-        server_date,
-        error,
-    };
-    if !status.is_success() {
-        let (body, _) = read_capped(response, MAX_ERROR_BODY).await?;
-        let err = ServiceError::from_body(status.as_u16(), request_id.clone(), &body);
-        return Ok(done(envelope_response(&err, None), Some(err)));
-    }
-    let is_json = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.contains("json"));
-    if !is_json && !expects_json {
-        return Ok(done(response, None)); // a download: stream it
-    }
-    let version = response.version();
-    let headers = response.headers().clone();
-    let (body, complete) = read_capped(response, max_json_body).await?;
-    if !complete {
-        let err = ServiceError {
-            status: status.as_u16(),
-            request_id: request_id.clone(),
-            error_msg: Some(format!("the response body exceeds {max_json_body} bytes")),
-            raw_body: Some(error::raw_text(&body)),
-            ..Default::default()
-        };
-        return Ok(done(
-            envelope_response(&err, Some(status.as_u16())),
-            Some(err),
-        ));
-    }
-    let body = if body.iter().all(u8::is_ascii_whitespace) && expects_json {
-        // OSM answers some v1.0 operations with an empty 200: that is a success without data.
-        Bytes::from_static(b"{}")
-    } else {
-        body
-    };
-    // Only a body that names `error_code` can be an error; the scan is far cheaper than a second
-    // parse. A body that is not JSON at all is reported by the typed decode (with status and
-    // request id, see `error::decode_context`).
-    let names_error_code = memchr::memmem::find(&body, b"\"error_code\"").is_some();
-    let is_error = names_error_code
-        && match serde_json::from_slice::<Probe>(&body) {
-            Ok(probe) => probe.is_error(),
-            Err(e) => e.is_syntax() || e.is_eof(),
-        };
-    if is_error {
-        let err = ServiceError::from_body(status.as_u16(), request_id.clone(), &body);
-        return Ok(done(
-            envelope_response(&err, Some(status.as_u16())),
-            Some(err),
-        ));
-    }
-    error::decode_context::set(&body, status.as_u16(), request_id.clone());
-    let mut rebuilt = http::Response::builder().status(status).version(version);
-    if let Some(h) = rebuilt.headers_mut() {
-        *h = headers;
-        h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    }
-    let rebuilt = rebuilt
-        .body(body)
-        .expect("status and headers come from a valid response");
-    Ok(done(reqwest::Response::from(rebuilt), None))
-}
-
-/// The part of a success body that says whether it is really an error.
-#[derive(serde::Deserialize)]
-struct Probe {
-    #[serde(default)]
-    error_code: Option<serde_json::Value>,
-}
-
-impl Probe {
-    fn is_error(&self) -> bool {
-        match &self.error_code {
-            None | Some(serde_json::Value::Null) => false,
-            Some(serde_json::Value::String(s)) => !matches!(s.trim(), "" | "0"),
-            Some(serde_json::Value::Number(n)) => n.as_i64() != Some(0),
-            Some(_) => true,
-        }
-    }
-}
-
-/// A response the generated code routes to its error branch, carrying the [`ServiceError`].
-fn envelope_response(err: &ServiceError, original_status: Option<u16>) -> reqwest::Response {
-    let body = serde_json::json!({
-        "x-sdk-status": err.status,
-        "error_code": err.error_code,
-        "error_msg": err.error_msg,
-        "request_id": err.request_id,
-        "encoded_authorization_message": err.encoded_authorization_message,
-        "x-sdk-raw-body": err.raw_body,
-    });
-    let routed = match err.status {
-        400..=599 => err.status,
-        _ => 400,
-    };
-    let mut builder = http::Response::builder()
-        .status(routed)
-        .header(CONTENT_TYPE, "application/json");
-    if let Some(id) = &err.request_id
-        && let Ok(v) = HeaderValue::from_str(id)
-    {
-        builder = builder.header(error::REQUEST_ID_HEADER, v);
-    }
-    if let Some(s) = original_status {
-        builder = builder.header(ORIGINAL_STATUS, s);
-    }
-    let bytes = serde_json::to_vec(&body).expect("a JSON value serializes");
-    reqwest::Response::from(
-        builder
-            .body(bytes)
-            .expect("static status and headers are valid"),
-    )
-}
-
-/// Reads at most `cap` bytes of a body; `false` when there was more.
-async fn read_capped(
-    mut response: reqwest::Response,
-    cap: usize,
-) -> reqwest::Result<(Bytes, bool)> {
-    let mut buf = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if buf.len() + chunk.len() > cap {
-            buf.extend_from_slice(&chunk[..cap - buf.len()]);
-            return Ok((Bytes::from(buf), false));
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok((Bytes::from(buf), true))
 }

@@ -36,6 +36,7 @@ pub mod attachments;
 pub mod auth;
 pub mod client;
 pub mod clock;
+pub mod convert;
 pub mod error;
 mod hooks;
 pub mod operations;

@@ -2,7 +2,7 @@
 //! `openapi/osm.yaml`: method, path, which shared headers it takes, whether retrying it is safe.
 
 /// One operation of the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OperationMeta {
     /// progenitor's name, as in `OperationInfo::operation_id` (`list_cases_v1`).
     pub id: &'static str,
@@ -18,92 +18,105 @@ pub struct OperationMeta {
     pub idempotent: bool,
     /// Hand-written rather than generated (`x-sdk-manual: true`).
     pub manual: bool,
-    /// Limits of its query and path parameters that the generated code does not check (integer
-    /// ranges, array item counts); checked by the `pre` hook before anything is sent.
-    pub params: &'static [ParamLimit],
+    /// The limits of its path, query and header parameters (only those that have any).
+    pub params: &'static [Param],
+    /// The limits of its JSON request body, when it has any.
+    pub body: Option<&'static Rule>,
 }
 
-/// The documented limits of one query or path parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ParamLimit {
+/// A parameter with limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Param {
     /// Wire name.
     pub name: &'static str,
-    /// A path parameter (else a query parameter).
-    pub in_path: bool,
-    /// Must be present (an array: with at least one item).
+    /// Where it goes.
+    pub location: Location,
+    /// Must be present (an array: with at least one value).
     pub required: bool,
-    /// Fewest items of an array parameter.
+    /// Its limits.
+    pub rule: Rule,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A segment of the path.
+    Path,
+    /// The query string (an array: repeated keys).
+    Query,
+    /// A header.
+    Header,
+}
+
+impl Location {
+    fn prefix(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+        }
+    }
+}
+
+/// The JSON type a [`Rule`] applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A list.
+    Array,
+    /// An object.
+    Object,
+    /// Not stated.
+    Any,
+}
+
+/// The documented limits of a value (a parameter, a body, or a field or item inside a body), as
+/// JSON Schema states them: lengths count characters, ranges are inclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// Its type.
+    pub kind: Kind,
+    /// Fewest characters of a string.
+    pub min_length: Option<u64>,
+    /// Most characters of a string.
+    pub max_length: Option<u64>,
+    /// ECMAScript regular expression a string must match (anywhere, as JSON Schema says).
+    pub pattern: Option<&'static str>,
+    /// Smallest number.
+    pub minimum: Option<f64>,
+    /// Largest number.
+    pub maximum: Option<f64>,
+    /// Fewest items of an array.
     pub min_items: Option<u64>,
-    /// Most items of an array parameter.
+    /// Most items of an array.
     pub max_items: Option<u64>,
-    /// Smallest value of an integer (or of each item of an integer array).
-    pub minimum: Option<i64>,
-    /// Largest value of an integer (or of each item of an integer array).
-    pub maximum: Option<i64>,
+    /// The rule of each item of an array.
+    pub items: Option<&'static Rule>,
+    /// The rules of the fields of an object that have any.
+    pub properties: &'static [(&'static str, Rule)],
 }
 
-impl OperationMeta {
-    /// Checks the request's query and path against [`OperationMeta::params`]; the message says
-    /// which parameter and which limit.
-    pub fn check_params(&self, url: &reqwest::Url) -> Result<(), String> {
-        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        let segments: Vec<String> = url
-            .path_segments()
-            .map(|s| s.map(crate::auth::signer::percent_decode).collect())
-            .unwrap_or_default();
-        let template: Vec<&str> = self.path.trim_start_matches('/').split('/').collect();
-        for limit in self.params {
-            let values: Vec<&str> = if limit.in_path {
-                let placeholder = format!("{{{}}}", limit.name);
-                // The base URL may have a path of its own: match the template from the end.
-                let from_end = template.iter().rev().position(|t| *t == placeholder);
-                from_end
-                    .and_then(|i| segments.len().checked_sub(i + 1))
-                    .and_then(|i| segments.get(i))
-                    .map(|s| vec![s.as_str()])
-                    .unwrap_or_default()
-            } else {
-                pairs
-                    .iter()
-                    .filter(|(k, _)| k == limit.name)
-                    .map(|(_, v)| v.as_str())
-                    .collect()
-            };
-            limit.check(&values)?;
-        }
-        Ok(())
-    }
-}
-
-impl ParamLimit {
-    fn check(&self, values: &[&str]) -> Result<(), String> {
-        let name = self.name;
-        let n = values.len() as u64;
-        if self.required && n == 0 {
-            return Err(format!("`{name}` is required"));
-        }
-        if let Some(min) = self.min_items.filter(|m| n < *m && n > 0) {
-            return Err(format!("`{name}` needs at least {min} values, not {n}"));
-        }
-        if let Some(max) = self.max_items.filter(|m| n > *m) {
-            return Err(format!("`{name}` takes at most {max} values, not {n}"));
-        }
-        if self.minimum.is_none() && self.maximum.is_none() {
-            return Ok(());
-        }
-        for v in values {
-            let Ok(number) = v.parse::<i64>() else {
-                return Err(format!("`{name}` must be an integer, not `{v}`"));
-            };
-            if let Some(min) = self.minimum.filter(|m| number < *m) {
-                return Err(format!("`{name}` must be at least {min}, not {number}"));
-            }
-            if let Some(max) = self.maximum.filter(|m| number > *m) {
-                return Err(format!("`{name}` must be at most {max}, not {number}"));
-            }
-        }
-        Ok(())
-    }
+impl Rule {
+    /// No limit at all.
+    pub const NONE: Rule = Rule {
+        kind: Kind::Any,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        minimum: None,
+        maximum: None,
+        min_items: None,
+        max_items: None,
+        items: None,
+        properties: &[],
+    };
 }
 
 /// Header bit: `X-Site` / `x-site`.
@@ -115,71 +128,204 @@ pub const HEADER_TIME_ZONE: u8 = 4;
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
-/// Checks a JSON request body against the limits of the spec that the generated types do not check
-/// (array item counts, integer ranges); the message names the field, e.g. `files`.
-pub fn check_body(operation_id: &str, body: &[u8]) -> Result<(), String> {
-    let Ok(i) = BODY_RULES.binary_search_by(|(id, _)| id.cmp(&operation_id)) else {
-        return Ok(());
-    };
-    // The rules are parsed once, not on every call.
-    static PARSED: std::sync::OnceLock<Vec<serde_json::Value>> = std::sync::OnceLock::new();
-    let rules = &PARSED.get_or_init(|| {
-        BODY_RULES
-            .iter()
-            .map(|(_, json)| serde_json::from_str(json).expect("build.rs writes valid JSON"))
-            .collect()
-    })[i];
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return Ok(()); // not JSON: nothing of ours to check
-    };
-    check_value(rules, &value, "")
+impl OperationMeta {
+    /// Checks a request about to be sent against the operation's limits: its path, query and
+    /// header parameters, and its JSON body. The message names the value and the limit, e.g.
+    /// `body.simple_description: 2001 characters, at most 2000` or `query.limit: 101, at most 100`.
+    pub fn check(&self, request: &reqwest::Request) -> Result<(), String> {
+        self.check_params(request.url(), request.headers())?;
+        match (self.body, request.body().and_then(|b| b.as_bytes())) {
+            (Some(rule), Some(bytes)) => match serde_json::from_slice(bytes) {
+                Ok(value) => rule.check_json(&value, &mut String::from("body")),
+                Err(_) => Ok(()), // not JSON: not ours to judge
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the path, query and header parameters of a request.
+    pub fn check_params(
+        &self,
+        url: &reqwest::Url,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Result<(), String> {
+        if self.params.is_empty() {
+            return Ok(());
+        }
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let segments: Vec<String> = url
+            .path_segments()
+            .map(|s| s.map(crate::auth::signer::percent_decode).collect())
+            .unwrap_or_default();
+        let template: Vec<&str> = self.path.trim_start_matches('/').split('/').collect();
+        for param in self.params {
+            let values: Vec<&str> = match param.location {
+                Location::Path => {
+                    let placeholder = format!("{{{}}}", param.name);
+                    // The base URL may have a path of its own: match the template from the end.
+                    let from_end = template.iter().rev().position(|t| *t == placeholder);
+                    from_end
+                        .and_then(|i| segments.len().checked_sub(i + 1))
+                        .and_then(|i| segments.get(i))
+                        .map(|s| vec![s.as_str()])
+                        .unwrap_or_default()
+                }
+                Location::Query => pairs
+                    .iter()
+                    .filter(|(k, _)| k == param.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect(),
+                Location::Header => headers
+                    .get_all(param.name)
+                    .iter()
+                    .map(|v| v.to_str().unwrap_or_default())
+                    .collect(),
+            };
+            param.check(&values)?;
+        }
+        Ok(())
+    }
 }
 
-fn check_value(
-    rules: &serde_json::Value,
-    value: &serde_json::Value,
-    at: &str,
-) -> Result<(), String> {
-    let limit = |key: &str| rules.get(key).and_then(|v| v.as_i64());
-    let field = if at.is_empty() { "the body" } else { at };
-    if let Some(items) = value.as_array() {
-        let n = items.len() as i64;
-        if let Some(min) = limit("minItems").filter(|m| n < *m) {
-            return Err(format!("`{field}` needs at least {min} items, not {n}"));
+impl Param {
+    /// Checks the values a request carries for this parameter (several for a repeated query key).
+    fn check(&self, values: &[&str]) -> Result<(), String> {
+        let at = format!("{}.{}", self.location.prefix(), self.name);
+        if self.required && values.is_empty() {
+            return Err(format!("{at}: required, none given"));
         }
-        if let Some(max) = limit("maxItems").filter(|m| n > *m) {
-            return Err(format!("`{field}` takes at most {max} items, not {n}"));
+        if self.rule.kind != Kind::Array {
+            return values.iter().try_for_each(|v| self.rule.check_text(v, &at));
         }
-        if let Some(item_rules) = rules.get("items") {
-            for (i, item) in items.iter().enumerate() {
-                check_value(item_rules, item, &format!("{field}[{i}]"))?;
-            }
-        }
+        self.rule.check_count(values.len(), "values", &at)?;
+        let item = self.rule.items.unwrap_or(&Rule::NONE);
+        values
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| item.check_text(v, &format!("{at}[{i}]")))
     }
-    if let Some(number) = value.as_i64() {
-        if let Some(min) = limit("minimum").filter(|m| number < *m) {
-            return Err(format!("`{field}` must be at least {min}, not {number}"));
-        }
-        if let Some(max) = limit("maximum").filter(|m| number > *m) {
-            return Err(format!("`{field}` must be at most {max}, not {number}"));
-        }
-    }
-    if let (Some(props), Some(object)) = (
-        rules.get("properties").and_then(|p| p.as_object()),
-        value.as_object(),
-    ) {
-        for (name, prop_rules) in props {
-            if let Some(v) = object.get(name) {
-                let path = if at.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{at}.{name}")
+}
+
+impl Rule {
+    /// Checks a JSON value; `at` is its path (`body.files[2]`), extended in place while descending.
+    pub fn check_json(&self, value: &serde_json::Value, at: &mut String) -> Result<(), String> {
+        match value {
+            serde_json::Value::String(s) => self.check_string(s, at),
+            serde_json::Value::Number(n) => n.as_f64().map_or(Ok(()), |n| self.check_number(n, at)),
+            serde_json::Value::Array(items) => {
+                self.check_count(items.len(), "items", at)?;
+                let Some(item) = self.items else {
+                    return Ok(());
                 };
-                check_value(prop_rules, v, &path)?;
+                let len = at.len();
+                for (i, value) in items.iter().enumerate() {
+                    at.push_str(&format!("[{i}]"));
+                    item.check_json(value, at)?;
+                    at.truncate(len);
+                }
+                Ok(())
             }
+            serde_json::Value::Object(object) => {
+                let len = at.len();
+                for (name, rule) in self.properties {
+                    if let Some(value) = object.get(*name) {
+                        at.push('.');
+                        at.push_str(name);
+                        rule.check_json(value, at)?;
+                        at.truncate(len);
+                    }
+                }
+                Ok(())
+            }
+            serde_json::Value::Bool(_) | serde_json::Value::Null => Ok(()),
         }
     }
-    Ok(())
+
+    /// Checks a value as it travels in a path, query or header: text, parsed when a number.
+    fn check_text(&self, text: &str, at: &str) -> Result<(), String> {
+        match self.kind {
+            Kind::Integer | Kind::Number => {
+                let number: f64 = text
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{at}: {:?} is not a number", shorten(text)))?;
+                if self.kind == Kind::Integer && number.fract() != 0.0 {
+                    return Err(format!("{at}: {text} is not a whole number"));
+                }
+                self.check_number(number, at)
+            }
+            _ => self.check_string(text, at),
+        }
+    }
+
+    fn check_string(&self, s: &str, at: &str) -> Result<(), String> {
+        if self.min_length.is_some() || self.max_length.is_some() {
+            let n = s.chars().count() as u64;
+            if let Some(max) = self.max_length.filter(|max| n > *max) {
+                return Err(format!("{at}: {n} characters, at most {max}"));
+            }
+            if let Some(min) = self.min_length.filter(|min| n < *min) {
+                return Err(format!("{at}: {n} characters, at least {min}"));
+            }
+        }
+        match self.pattern {
+            Some(pattern) if !matches_pattern(pattern, s) => Err(format!(
+                "{at}: {:?} does not match the pattern `{pattern}`",
+                shorten(s)
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_number(&self, n: f64, at: &str) -> Result<(), String> {
+        if let Some(max) = self.maximum.filter(|max| n > *max) {
+            return Err(format!("{at}: {n}, at most {max}"));
+        }
+        if let Some(min) = self.minimum.filter(|min| n < *min) {
+            return Err(format!("{at}: {n}, at least {min}"));
+        }
+        Ok(())
+    }
+
+    fn check_count(&self, n: usize, what: &str, at: &str) -> Result<(), String> {
+        let n = n as u64;
+        if let Some(max) = self.max_items.filter(|max| n > *max) {
+            return Err(format!("{at}: {n} {what}, at most {max}"));
+        }
+        if let Some(min) = self.min_items.filter(|min| n < *min) {
+            return Err(format!("{at}: {n} {what}, at least {min}"));
+        }
+        Ok(())
+    }
+}
+
+/// At most 64 characters of a value, for messages.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(64) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
+/// Whether `s` matches the ECMAScript regular expression `pattern` (unanchored, as JSON Schema
+/// says). Patterns are compiled once; one that does not compile is reported as a mismatch by the
+/// xtask long before (`cargo xtask validate`), and matches nothing here.
+fn matches_pattern(pattern: &'static str, s: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = HashMap<&'static str, Option<Arc<regress::Regex>>>;
+    static COMPILED: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let regex = {
+        let mut cache = COMPILED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache
+            .entry(pattern)
+            .or_insert_with(|| regress::Regex::new(pattern).ok().map(Arc::new))
+            .clone()
+    };
+    regex.is_some_and(|r| r.find(s).is_some())
 }
 
 /// Every operation of the spec.
@@ -218,75 +364,129 @@ mod tests {
         assert!(find("nope").is_none());
     }
 
+    fn body_error(operation: &str, body: serde_json::Value) -> Option<String> {
+        let rule = find(operation).unwrap().body?;
+        rule.check_json(&body, &mut String::from("body")).err()
+    }
+
     #[test]
     fn body_limits_come_from_the_spec() {
-        let body = |files: usize| {
+        let feedback = |files: usize| {
             let files: Vec<String> = (0..files).map(|i| format!("f{i}")).collect();
-            serde_json::to_vec(
-                &serde_json::json!({"type": "1", "title": "t", "content": "c", "files": files}),
-            )
-            .unwrap()
+            serde_json::json!({"type": "1", "title": "t", "content": "c", "files": files})
         };
-        assert!(check_body("create_feedback", &body(1)).is_ok());
-        assert!(
-            check_body("create_feedback", &body(0))
-                .unwrap_err()
-                .contains("`files` needs at least 1 items")
+        assert_eq!(body_error("create_feedback", feedback(1)), None);
+        assert_eq!(
+            body_error("create_feedback", feedback(0)).unwrap(),
+            "body.files: 0 items, at least 1"
         );
-        assert!(
-            check_body("create_feedback", &body(4))
-                .unwrap_err()
-                .contains("`files` takes at most 3 items")
+        assert_eq!(
+            body_error("create_feedback", feedback(4)).unwrap(),
+            "body.files: 4 items, at most 3"
         );
-        let eval =
-            br#"{"caseId":"c","satisfactionList":[{"satisfactionId":1,"satisfactionValue":9}]}"#;
-        let err = check_body("create_evaluation_v1", eval).unwrap_err();
-        assert!(
-            err.contains("`satisfactionList[0].satisfactionValue` must be at most 5"),
-            "{err}"
+        let eval = serde_json::json!({"caseId":"c","satisfactionList":[{"satisfactionId":1,"satisfactionValue":9}]});
+        assert_eq!(
+            body_error("create_evaluation_v1", eval).unwrap(),
+            "body.satisfactionList[0].satisfactionValue: 9, at most 5"
         );
-        assert!(check_body("list_cases", b"{}").is_ok());
-        assert!(check_body("create_feedback", b"not json").is_ok());
+        let long = "x".repeat(1201);
+        let case = serde_json::json!({"business_type_id": "b", "source_id": "s", "simple_description": long});
+        assert_eq!(
+            body_error("create_cases", case).unwrap(),
+            "body.simple_description: 1201 characters, at most 1200"
+        );
+        let many = "é".repeat(1200);
+        let case = serde_json::json!({"business_type_id": "b", "source_id": "s", "simple_description": many});
+        assert_eq!(
+            body_error("create_cases", case),
+            None,
+            "lengths count characters, not bytes"
+        );
     }
 
     #[test]
     fn parameter_limits_come_from_the_spec() {
-        let url = |q: &str| {
-            reqwest::Url::parse(&format!("https://h/v2/servicerequest/cases{q}")).unwrap()
+        let check = |op: &str, url: &str| {
+            let url = reqwest::Url::parse(url).unwrap();
+            find(op).unwrap().check_params(&url, &Default::default())
         };
-        let list = find("list_cases").unwrap();
-        assert!(list.check_params(&url("?limit=100&offset=0")).is_ok());
-        let err = list.check_params(&url("?limit=101")).unwrap_err();
-        assert!(err.contains("`limit` must be at most 100"), "{err}");
+        let cases = "https://h/v2/servicerequest/cases";
+        assert!(check("list_cases", &format!("{cases}?limit=100&offset=0")).is_ok());
+        assert_eq!(
+            check("list_cases", &format!("{cases}?limit=101")).unwrap_err(),
+            "query.limit: 101, at most 100"
+        );
+        assert_eq!(
+            check("list_cases", &format!("{cases}?limit=ten")).unwrap_err(),
+            "query.limit: \"ten\" is not a number"
+        );
         let keys: String = (0..33).map(|i| format!("&search_key=k{i}")).collect();
-        let err = list.check_params(&url(&format!("?x=1{keys}"))).unwrap_err();
-        assert!(
-            err.contains("`search_key` takes at most 32 values"),
-            "{err}"
+        assert_eq!(
+            check("list_cases", &format!("{cases}?x=1{keys}")).unwrap_err(),
+            "query.search_key: 33 values, at most 32"
         );
-
-        let labels = find("create_case_labels").unwrap();
-        let u = |q: &str| {
-            reqwest::Url::parse(&format!("https://h/v2/servicerequest/cases/c1/labels{q}")).unwrap()
-        };
-        assert!(labels.check_params(&u("?label_ids=1&label_ids=2")).is_ok());
+        let labels = "https://h/v2/servicerequest/cases/c1/labels";
         assert!(
-            labels
-                .check_params(&u(""))
-                .unwrap_err()
-                .contains("`label_ids` is required")
+            check(
+                "create_case_labels",
+                &format!("{labels}?label_ids=1&label_ids=2")
+            )
+            .is_ok()
         );
+        assert_eq!(
+            check("create_case_labels", labels).unwrap_err(),
+            "query.label_ids: required, none given"
+        );
+        let label = |id: &str| format!("https://h/base/v2/servicerequest/labels/{id}");
+        assert!(check("delete_labels", &label("12")).is_ok());
+        assert_eq!(
+            check("delete_labels", &label("-1")).unwrap_err(),
+            "path.label_id: -1, at least 0"
+        );
+        let long_id = "C".repeat(65);
+        let err = check(
+            "show_case_detail",
+            &format!("https://h/v2/servicerequest/cases/{long_id}"),
+        )
+        .unwrap_err();
+        assert_eq!(err, "path.case_id: 65 characters, at most 64");
+    }
 
-        let delete = find("delete_labels").unwrap();
-        let p = |id: &str| {
-            reqwest::Url::parse(&format!("https://h/base/v2/servicerequest/labels/{id}")).unwrap()
+    #[test]
+    fn header_limits_come_from_the_spec() {
+        let meta = find("list_cases").unwrap();
+        let url = reqwest::Url::parse("https://h/v2/servicerequest/cases").unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-language", "x".repeat(33).parse().unwrap());
+        assert_eq!(
+            meta.check_params(&url, &headers).unwrap_err(),
+            "header.X-Language: 33 characters, at most 32"
+        );
+    }
+
+    #[test]
+    fn patterns_are_ecmascript_and_unanchored() {
+        static DIGITS: Rule = Rule {
+            kind: Kind::String,
+            pattern: Some("^[0-9]{6}$"),
+            ..Rule::NONE
         };
-        assert!(delete.check_params(&p("12")).is_ok());
+        let mut at = String::from("body.code");
         assert!(
-            delete
-                .check_params(&p("-1"))
-                .unwrap_err()
-                .contains("at least 0")
+            DIGITS
+                .check_json(&serde_json::json!("123456"), &mut at)
+                .is_ok()
+        );
+        assert_eq!(
+            DIGITS
+                .check_json(&serde_json::json!("12345a"), &mut at)
+                .unwrap_err(),
+            "body.code: \"12345a\" does not match the pattern `^[0-9]{6}$`"
+        );
+        assert!(matches_pattern("b", "abc"), "unanchored");
+        assert!(
+            !matches_pattern("(", "("),
+            "a pattern that does not compile matches nothing"
         );
     }
 }

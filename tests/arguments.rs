@@ -1,23 +1,25 @@
-//! Bad arguments are refused before anything is sent, with a message naming the parameter: the
-//! limits of the spec that the generated code does not check itself (integer ranges, array item
-//! counts, required arrays) are checked by the `pre` hook.
+//! Bad arguments are refused before anything is sent, with a message naming the value and the
+//! limit: every limit of the spec (string lengths, integer ranges, array item counts, required
+//! arrays) is checked by the `pre` hook from one table, for parameters and bodies alike.
 
 mod common;
 
 use common::scripted;
 use common::*;
-use huaweicloud_osm::{Client, Credentials, Error};
+use huaweicloud_osm::{Client, Credentials, Error, types};
 
-async fn refused(call: impl std::future::Future<Output = Result<(), Error>>, needle: &str) {
+async fn refused(call: impl std::future::Future<Output = Result<(), Error>>, expected: &str) {
     let err = call.await.unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains(needle)),
-        "expected an invalid-request error mentioning `{needle}`, got {err:?}"
+        err.is_invalid_request(),
+        "expected an invalid request, got {err:?}"
     );
+    assert_eq!(err.message(), Some(expected));
+    assert_eq!(err.to_string(), format!("invalid request: {expected}"));
 }
 
 #[tokio::test]
-async fn out_of_range_and_oversized_parameters_never_leave_the_client() {
+async fn out_of_range_and_oversized_arguments_never_leave_the_client() {
     let server = scripted::start(vec![]).await;
     let c = Client::builder()
         .endpoint(&server.url)
@@ -25,40 +27,30 @@ async fn out_of_range_and_oversized_parameters_never_leave_the_client() {
         .build()
         .unwrap();
     refused(
-        async {
-            c.list_cases()
-                .limit(101)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
-        "`limit` must be at most 100",
+        async { c.list_cases().limit(101).send().await.map(drop) },
+        "query.limit: 101, at most 100",
     )
     .await;
     refused(
-        async {
-            c.list_cases()
-                .status(21)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
-        "`status` must be at most 20",
+        async { c.list_cases().status(21).send().await.map(drop) },
+        "query.status: 21, at most 20",
     )
     .await;
     let keys: Vec<String> = (0..33).map(|i| format!("k{i}")).collect();
     refused(
+        async { c.list_cases().search_key(keys).send().await.map(drop) },
+        "query.search_key: 33 values, at most 32",
+    )
+    .await;
+    refused(
         async {
             c.list_cases()
-                .search_key(keys)
+                .incident_id("I".repeat(65))
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
-        "`search_key` takes at most 32 values",
+        "query.incident_id: 65 characters, at most 64",
     )
     .await;
     refused(
@@ -69,9 +61,8 @@ async fn out_of_range_and_oversized_parameters_never_leave_the_client() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
-        "`label_ids` is required",
+        "query.label_ids: required, none given",
     )
     .await;
     refused(
@@ -82,46 +73,99 @@ async fn out_of_range_and_oversized_parameters_never_leave_the_client() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
-        "`label_ids` takes at most 5 values",
+        "query.label_ids: 6 values, at most 5",
+    )
+    .await;
+    refused(
+        async { c.delete_labels().label_id(-1).send().await.map(drop) },
+        "path.label_id: -1, at least 0",
     )
     .await;
     refused(
         async {
-            c.delete_labels()
-                .label_id(-1)
+            c.show_case_detail()
+                .case_id("C".repeat(65))
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
-        "`label_id` must be at least 0",
+        "path.case_id: 65 characters, at most 64",
     )
     .await;
-    let feedback = huaweicloud_osm::types::CreateFeedbackV2Req::builder()
+    refused(
+        async {
+            c.list_cases()
+                .x_language("x".repeat(33).as_str())
+                .send()
+                .await
+                .map(drop)
+        },
+        "header.X-Language: 33 characters, at most 32",
+    )
+    .await;
+    let feedback = types::CreateFeedbackV2Req::builder()
         .type_("1")
         .title("Copied content")
         .content("Details")
-        .files(
-            ["f1", "f2", "f3", "f4"]
-                .map(|f| {
-                    f.parse::<huaweicloud_osm::types::CreateFeedbackV2ReqFilesItem>()
-                        .unwrap()
-                })
-                .to_vec(),
-        );
+        .files(["f1", "f2", "f3", "f4"].map(String::from).to_vec());
+    refused(
+        async { c.create_feedback().body(feedback).send().await.map(drop) },
+        "body.files: 4 items, at most 3",
+    )
+    .await;
+    let case = types::CreateOrderIncidentV2Req::builder()
+        .business_type_id("b1")
+        .simple_description("x".repeat(1201))
+        .source_id("83aeb0f2834c4df49826c781d32a963e");
+    refused(
+        async { c.create_cases().body(case).send().await.map(drop) },
+        "body.simple_description: 1201 characters, at most 1200",
+    )
+    .await;
+    let evaluation = types::CreateEvaluationV1Request::builder()
+        .case_id("CS1")
+        .satisfaction_list(vec![
+            types::EvaluationSatisfactionV1::builder()
+                .satisfaction_id(1)
+                .satisfaction_value(9)
+                .try_into()
+                .unwrap(),
+        ]);
     refused(
         async {
-            c.create_feedback()
-                .body(feedback)
+            c.create_evaluation_v1()
+                .body(evaluation)
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
-        "`files` takes at most 3 items",
+        "body.satisfactionList[0].satisfactionValue: 9, at most 5",
     )
     .await;
     assert_eq!(server.count(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn values_at_the_limits_are_sent() {
+    let server = scripted::start(vec![scripted::Reply::json(
+        200,
+        serde_json::json!({"total_count": 0, "incident_info_list": []}),
+    )])
+    .await;
+    let c = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .build()
+        .unwrap();
+    let page = c
+        .list_cases()
+        .limit(100)
+        .offset(0)
+        .incident_id("I".repeat(64))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.total_count, Some(0));
+    assert_eq!(server.count(), 1);
 }

@@ -167,8 +167,7 @@ async fn iam_login_failures_are_service_errors_without_secrets() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.code(), Some("IAM.0011"));
     assert_eq!(err.request_id(), Some("iam-req-1"));
@@ -189,8 +188,7 @@ async fn iam_login_failures_are_service_errors_without_secrets() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(err.to_string().contains("X-Subject-Token"), "{err}");
 
     // IAM unreachable: a transport error.
@@ -201,7 +199,7 @@ async fn iam_login_failures_are_service_errors_without_secrets() {
         .credentials(Credentials::password("alice", PASSWORD, "acme"))
         .build()
         .unwrap();
-    let err: Error = client.list_regions_v1().send().await.unwrap_err().into();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 }
 
@@ -317,7 +315,7 @@ async fn no_secret_in_debug_display_errors_or_traces() {
     let mut shown = String::new();
     for client in [&temporary, &with_password] {
         shown += &format!("{client:?}\n");
-        let err: Error = client.list_regions_v1().send().await.unwrap_err().into();
+        let err: Error = client.list_regions_v1().send().await.unwrap_err();
         assert_eq!(err.status(), Some(403));
         shown += &format!("{err}\n{err:?}\n{err:#}\n");
     }

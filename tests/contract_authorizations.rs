@@ -43,13 +43,7 @@ async fn list_agencies() {
 
     check_errors(
         |w| osm(w.method(Method::GET).path("/v2/servicerequest/agencies")),
-        |c| async move {
-            c.list_agencies()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_agencies().send().await.map(drop) },
     )
     .await;
 }
@@ -118,13 +112,7 @@ async fn list_authorizations() {
                 .method(Method::GET)
                 .path("/v2/servicerequest/authorizations"))
         },
-        |c| async move {
-            c.list_authorizations()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_authorizations().send().await.map(drop) },
     )
     .await;
 }
@@ -167,7 +155,6 @@ async fn check_hosts() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -192,13 +179,7 @@ async fn show_login_type() {
                     .path("/v2/servicerequest/authorizations/login-type"),
             )
         },
-        |c| async move {
-            c.show_login_type()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_login_type().send().await.map(drop) },
     )
     .await;
 }
@@ -238,7 +219,6 @@ async fn show_authorization_detail() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -290,7 +270,6 @@ async fn confirm_authorizations() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -341,7 +320,6 @@ async fn update_authorizations() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -388,7 +366,6 @@ async fn list_history_sessions() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -439,7 +416,6 @@ async fn list_transport_histories() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -490,7 +466,6 @@ async fn list_history_operate_logs() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -543,7 +518,6 @@ async fn create_authorization() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -566,17 +540,11 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .authorization_detail_id(5001)
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "check_hosts without authorization_detail_id",
-            c.check_hosts()
-                .body(check_body())
-                .send()
-                .await
-                .unwrap_err()
-                .into(),
+            c.check_hosts().body(check_body()).send().await.unwrap_err(),
         ),
         (
             "check_hosts without password",
@@ -585,16 +553,11 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .body(types::VerifyHostV2Req::builder().port(22).account("root"))
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "show_authorization_detail without authorization_id",
-            c.show_authorization_detail()
-                .send()
-                .await
-                .unwrap_err()
-                .into(),
+            c.show_authorization_detail().send().await.unwrap_err(),
         ),
         (
             "show_authorization_detail with a 33-character authorization_id",
@@ -602,8 +565,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .authorization_id("a".repeat(33))
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "confirm_authorizations without authorization_id",
@@ -613,8 +575,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 ))
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "update_authorizations without authorization_id",
@@ -624,8 +585,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 )))
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "list_history_sessions without authorization_detail_id",
@@ -633,8 +593,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .authorization_id("1001")
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "list_transport_histories without session_id",
@@ -643,8 +602,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .authorization_detail_id(5001)
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "list_history_operate_logs without authorization_id",
@@ -653,8 +611,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 .session_id(7001)
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
         (
             "create_authorization without case_id",
@@ -664,8 +621,7 @@ async fn authorization_calls_missing_required_parts_send_nothing() {
                 ))
                 .send()
                 .await
-                .unwrap_err()
-                .into(),
+                .unwrap_err(),
         ),
     ];
     for (case, err) in results {
@@ -703,13 +659,7 @@ async fn show_latest_published_agreement() {
                 .method(Method::GET)
                 .path("/v2/servicerequest/agreements/published-agreement"))
         },
-        |c| async move {
-            c.show_latest_published_agreement()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_latest_published_agreement().send().await.map(drop) },
     )
     .await;
 }
@@ -744,7 +694,6 @@ async fn show_signed_latest_published_agreement() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -790,7 +739,6 @@ async fn sign_published_agreement() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -810,7 +758,7 @@ async fn sign_published_agreement_requires_the_id() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
+    assert!(err.is_invalid_request());
     mock.assert_calls_async(0).await;
 }
 
@@ -853,7 +801,6 @@ async fn create_diagnose_feedback() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -884,13 +831,7 @@ async fn list_diagnose_job() {
                     .path("/v2.0/servicerequest/diagnose/job"),
             )
         },
-        |c| async move {
-            c.list_diagnose_job()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_diagnose_job().send().await.map(drop) },
     )
     .await;
 }
@@ -926,12 +867,7 @@ async fn list_diagnose_items() {
         },
         |c| async move {
             let body = typed::<types::QueryDiagnoseItemsReq>(request_example("ListDiagnoseItems"));
-            c.list_diagnose_items()
-                .body(body)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
+            c.list_diagnose_items().body(body).send().await.map(drop)
         },
     )
     .await;
@@ -966,12 +902,7 @@ async fn create_diagnose_job() {
         },
         |c| async move {
             let body = typed::<types::SubmitDiagnoseJobReq>(request_example("CreateDiagnoseJob"));
-            c.create_diagnose_job()
-                .body(body)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
+            c.create_diagnose_job().body(body).send().await.map(drop)
         },
     )
     .await;
@@ -1020,7 +951,6 @@ async fn list_diagnose_resources() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -1056,13 +986,7 @@ async fn list_diagnose_records() {
                     .path("/v2.0/servicerequest/diagnose/records"),
             )
         },
-        |c| async move {
-            c.list_diagnose_records()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_diagnose_records().send().await.map(drop) },
     )
     .await;
 }
@@ -1076,9 +1000,9 @@ async fn diagnose_calls_missing_their_required_body_send_nothing() {
     });
     let c = client(&server);
     let err = c.create_diagnose_job().send().await.unwrap_err();
-    assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
+    assert!(err.is_invalid_request());
     let err = c.create_diagnose_feedback().send().await.unwrap_err();
-    assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
+    assert!(err.is_invalid_request());
     // `is_helpful` is required as well as `type`.
     let err = c
         .create_diagnose_feedback()
@@ -1086,7 +1010,7 @@ async fn diagnose_calls_missing_their_required_body_send_nothing() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(Error::from(err), Error::InvalidRequest(_)));
+    assert!(err.is_invalid_request());
     mock.assert_calls_async(0).await;
 }
 
@@ -1156,13 +1080,7 @@ async fn list_order_incident() {
                     .path("/osm/incidentservice/api/v1/queryincident"),
             )
         },
-        |c| async move {
-            c.list_order_incident()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_order_incident().send().await.map(drop) },
     )
     .await;
 }

@@ -10,7 +10,7 @@ use common::*;
 use futures::StreamExt;
 use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
-use huaweicloud_osm::{Error, types};
+use huaweicloud_osm::types;
 
 /// A ticket id with characters that must be escaped (once) in the path.
 const CASE_ID: &str = "TT2024 0516/12";
@@ -34,13 +34,7 @@ async fn list_case_cc_emails() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/carbon-copy-emails"))
         },
-        |c| async move {
-            c.list_case_cc_emails()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_case_cc_emails().send().await.map(drop) },
     )
     .await;
 }
@@ -98,7 +92,7 @@ async fn list_cases() {
 
     check_errors(
         |w| v2(w.method(Method::GET).path("/v2/servicerequest/cases")),
-        |c| async move { c.list_cases().send().await.map(drop).map_err(Error::from) },
+        |c| async move { c.list_cases().send().await.map(drop) },
     )
     .await;
 }
@@ -111,7 +105,6 @@ async fn list_cases_refuses_an_overlong_app_key_before_sending() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -186,12 +179,7 @@ async fn create_cases() {
         |w| v2(w.method(Method::POST).path("/v2/servicerequest/cases")),
         |c| async move {
             let (body, _) = create_cases_body();
-            c.create_cases()
-                .body(body)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
+            c.create_cases().body(body).send().await.map(drop)
         },
     )
     .await;
@@ -199,10 +187,7 @@ async fn create_cases() {
 
 #[tokio::test]
 async fn create_cases_requires_the_body() {
-    refused_before_sending(|c| async move {
-        c.create_cases().send().await.map(drop).map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.create_cases().send().await.map(drop) }).await;
 }
 
 #[tokio::test]
@@ -226,13 +211,7 @@ async fn list_case_counts() {
 
     check_errors(
         |w| v2(w.method(Method::GET).path("/v2/servicerequest/cases/count")),
-        |c| async move {
-            c.list_case_counts()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_case_counts().send().await.map(drop) },
     )
     .await;
 }
@@ -306,7 +285,6 @@ async fn download_cases() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -320,16 +298,10 @@ async fn download_cases_requires_language_and_timezone() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
     refused_before_sending(|c| async move {
-        c.download_cases()
-            .language("en-us")
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.download_cases().language("en-us").send().await.map(drop)
     })
     .await;
 }
@@ -358,13 +330,7 @@ async fn show_partners_cases_privilege() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/partners/privilege/cases-processing"))
         },
-        |c| async move {
-            c.show_partners_cases_privilege()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_partners_cases_privilege().send().await.map(drop) },
     )
     .await;
 }
@@ -396,13 +362,7 @@ async fn show_partners_service_info() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/partners/service-info"))
         },
-        |c| async move {
-            c.show_partners_service_info()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_partners_service_info().send().await.map(drop) },
     )
     .await;
 }
@@ -435,28 +395,14 @@ async fn show_case_detail() {
 
     check_errors(
         |w| v2(w.method(Method::GET).path(CASE_PATH)),
-        |c| async move {
-            c.show_case_detail()
-                .case_id(CASE_ID)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_case_detail().case_id(CASE_ID).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn show_case_detail_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.show_case_detail()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.show_case_detail().send().await.map(drop) }).await;
 }
 
 fn update_cases_body() -> types::WorkOrderOperateV2Req {
@@ -511,7 +457,6 @@ async fn update_cases() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -526,7 +471,6 @@ async fn update_cases_requires_the_action() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -581,7 +525,6 @@ async fn update_case_contact_info() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -595,7 +538,6 @@ async fn update_case_contact_info_requires_the_case_id() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -632,7 +574,6 @@ async fn show_case_extends_param() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -640,14 +581,8 @@ async fn show_case_extends_param() {
 
 #[tokio::test]
 async fn show_case_extends_param_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.show_case_extends_param()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.show_case_extends_param().send().await.map(drop) })
+        .await;
 }
 
 fn extends_param_body() -> types::PutCaseExtParamReq {
@@ -696,7 +631,6 @@ async fn create_case_extends_param() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -710,7 +644,6 @@ async fn create_case_extends_param_requires_the_case_id() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -751,7 +684,6 @@ async fn list_case_operate_logs() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -760,12 +692,7 @@ async fn list_case_operate_logs() {
 #[tokio::test]
 async fn list_case_operate_logs_requires_the_case_id() {
     refused_before_sending(|c| async move {
-        c.list_case_operate_logs()
-            .limit(5)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.list_case_operate_logs().limit(5).send().await.map(drop)
     })
     .await;
 }
@@ -822,7 +749,6 @@ async fn create_scores() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -830,14 +756,9 @@ async fn create_scores() {
 
 #[tokio::test]
 async fn create_scores_requires_the_body() {
-    refused_before_sending(|c| async move {
-        c.create_scores()
-            .case_id(CASE_ID)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
+    refused_before_sending(
+        |c| async move { c.create_scores().case_id(CASE_ID).send().await.map(drop) },
+    )
     .await;
 }
 
@@ -868,26 +789,12 @@ async fn show_case_status() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/TT2024%200516%2F12/status"))
         },
-        |c| async move {
-            c.show_case_status()
-                .case_id(CASE_ID)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.show_case_status().case_id(CASE_ID).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn show_case_status_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.show_case_status()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.show_case_status().send().await.map(drop) }).await;
 }

@@ -10,7 +10,7 @@ mod common;
 use common::*;
 use httpmock::{Method, MockServer, When};
 use huaweicloud_osm::mock::MockServerExt;
-use huaweicloud_osm::{Error, types};
+use huaweicloud_osm::types;
 
 const SERVICE_KEY: &str = "svc-key";
 
@@ -35,10 +35,6 @@ fn irobot_without_key(when: When) -> When {
         .header("x-site", SITE)
         .header("x-language", LANGUAGE)
         .header_missing("x-time-zone")
-}
-
-fn is_invalid_request(err: progenitor_client::Error<huaweicloud_osm::ServiceError>) -> bool {
-    matches!(Error::from(err), Error::InvalidRequest(_))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +98,6 @@ async fn list_articles() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -170,7 +165,6 @@ async fn create_qa_feedbacks() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -225,7 +219,6 @@ async fn list_feedback_option() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -279,7 +272,6 @@ async fn list_notices() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -333,7 +325,6 @@ async fn list_tools() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -378,7 +369,6 @@ async fn create_qa_ask() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -421,7 +411,6 @@ async fn show_qa_pairs() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -456,7 +445,6 @@ async fn show_qa_pair_detail() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -492,7 +480,6 @@ async fn create_session() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -538,7 +525,6 @@ async fn create_question_in_session() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -591,7 +577,6 @@ async fn create_evaluate() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -633,7 +618,6 @@ async fn show_theme() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -702,7 +686,7 @@ async fn required_service_key_left_out_is_refused_before_sending() {
         ("show_theme", c.show_theme().send().await.map(drop)),
     ];
     for (op, result) in refused {
-        assert!(is_invalid_request(result.expect_err(op)), "{op}");
+        assert!(result.expect_err(op).is_invalid_request(), "{op}");
     }
     mock.assert_calls_async(0).await;
 }
@@ -844,7 +828,7 @@ async fn missing_required_parameters_and_bodies_are_refused_before_sending() {
         ),
     ];
     for (case, result) in refused {
-        assert!(is_invalid_request(result.expect_err(case)), "{case}");
+        assert!(result.expect_err(case).is_invalid_request(), "{case}");
     }
     mock.assert_calls_async(0).await;
 }

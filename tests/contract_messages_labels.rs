@@ -10,7 +10,7 @@ mod common;
 use common::*;
 use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
-use huaweicloud_osm::{Error, types};
+use huaweicloud_osm::types;
 
 /// A ticket id with characters that must be escaped (once) in the path.
 const CASE_ID: &str = "TT2024 0516/12";
@@ -68,7 +68,6 @@ async fn list_new_instant_messages() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -82,7 +81,6 @@ async fn list_new_instant_messages_requires_the_case_ids() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -126,7 +124,6 @@ async fn list_unread_new_instant_messages() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -135,11 +132,7 @@ async fn list_unread_new_instant_messages() {
 #[tokio::test]
 async fn list_unread_new_instant_messages_requires_the_case_ids() {
     refused_before_sending(|c| async move {
-        c.list_unread_new_instant_messages()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.list_unread_new_instant_messages().send().await.map(drop)
     })
     .await;
 }
@@ -192,7 +185,6 @@ async fn list_more_instant_messages() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -208,7 +200,6 @@ async fn list_more_instant_messages_requires_create_time_type_and_limit() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
     refused_before_sending(|c| async move {
@@ -219,7 +210,6 @@ async fn list_more_instant_messages_requires_create_time_type_and_limit() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
     refused_before_sending(|c| async move {
@@ -230,7 +220,6 @@ async fn list_more_instant_messages_requires_create_time_type_and_limit() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -280,7 +269,6 @@ async fn update_new_instant_messages_read() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -294,7 +282,6 @@ async fn update_new_instant_messages_read_requires_the_case_id() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -331,7 +318,6 @@ async fn revoke_message() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -340,12 +326,7 @@ async fn revoke_message() {
 #[tokio::test]
 async fn revoke_message_requires_the_message_id() {
     refused_before_sending(|c| async move {
-        c.revoke_message()
-            .case_id(CASE_ID)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.revoke_message().case_id(CASE_ID).send().await.map(drop)
     })
     .await;
 }
@@ -405,7 +386,6 @@ async fn create_messages() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -414,12 +394,7 @@ async fn create_messages() {
 #[tokio::test]
 async fn create_messages_requires_the_body() {
     refused_before_sending(|c| async move {
-        c.create_messages()
-            .case_id(CASE_ID)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.create_messages().case_id(CASE_ID).send().await.map(drop)
     })
     .await;
 }
@@ -455,29 +430,15 @@ async fn list_messages() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/TT2024%200516%2F12/messages"))
         },
-        |c| async move {
-            c.list_messages()
-                .case_id(CASE_ID)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_messages().case_id(CASE_ID).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn list_messages_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.list_messages()
-            .limit(10)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.list_messages().limit(10).send().await.map(drop) })
+        .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,28 +471,14 @@ async fn list_case_labels() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/TT2024%200516%2F12/labels"))
         },
-        |c| async move {
-            c.list_case_labels()
-                .case_id(CASE_ID)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_case_labels().case_id(CASE_ID).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn list_case_labels_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.list_case_labels()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.list_case_labels().send().await.map(drop) }).await;
 }
 
 #[tokio::test]
@@ -568,7 +515,6 @@ async fn create_case_labels() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -582,7 +528,6 @@ async fn create_case_labels_requires_the_label_ids() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -620,7 +565,6 @@ async fn delete_case_labels() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -634,7 +578,6 @@ async fn delete_case_labels_requires_the_label_ids() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -672,7 +615,7 @@ async fn list_labels() {
 
     check_errors(
         |w| v2(w.method(Method::GET).path("/v2/servicerequest/labels")),
-        |c| async move { c.list_labels().send().await.map(drop).map_err(Error::from) },
+        |c| async move { c.list_labels().send().await.map(drop) },
     )
     .await;
 }
@@ -714,7 +657,6 @@ async fn create_labels() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -722,14 +664,7 @@ async fn create_labels() {
 
 #[tokio::test]
 async fn create_labels_requires_the_body() {
-    refused_before_sending(|c| async move {
-        c.create_labels()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.create_labels().send().await.map(drop) }).await;
 }
 
 #[tokio::test]
@@ -740,7 +675,6 @@ async fn create_labels_refuses_an_overlong_color_before_sending() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -770,28 +704,14 @@ async fn delete_labels() {
             v2(w.method(Method::DELETE)
                 .path("/v2/servicerequest/labels/42"))
         },
-        |c| async move {
-            c.delete_labels()
-                .label_id(42)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.delete_labels().label_id(42).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn delete_labels_requires_the_label_id() {
-    refused_before_sending(|c| async move {
-        c.delete_labels()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.delete_labels().send().await.map(drop) }).await;
 }
 
 fn update_label_body() -> types::UpdateLabelsReq {
@@ -836,7 +756,6 @@ async fn update_labels() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -850,7 +769,6 @@ async fn update_labels_requires_the_label_id() {
             .send()
             .await
             .map(drop)
-            .map_err(Error::from)
     })
     .await;
 }
@@ -888,28 +806,14 @@ async fn list_relation() {
             v2(w.method(Method::GET)
                 .path("/v2/servicerequest/cases/TT2024%200516%2F12/relations"))
         },
-        |c| async move {
-            c.list_relation()
-                .case_id(CASE_ID)
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        },
+        |c| async move { c.list_relation().case_id(CASE_ID).send().await.map(drop) },
     )
     .await;
 }
 
 #[tokio::test]
 async fn list_relation_requires_the_case_id() {
-    refused_before_sending(|c| async move {
-        c.list_relation()
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
-    })
-    .await;
+    refused_before_sending(|c| async move { c.list_relation().send().await.map(drop) }).await;
 }
 
 fn create_relations_body() -> types::CreateRelationsReq {
@@ -963,7 +867,6 @@ async fn create_relations() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -972,12 +875,7 @@ async fn create_relations() {
 #[tokio::test]
 async fn create_relations_requires_the_body() {
     refused_before_sending(|c| async move {
-        c.create_relations()
-            .case_id(CASE_ID)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.create_relations().case_id(CASE_ID).send().await.map(drop)
     })
     .await;
 }
@@ -1028,7 +926,6 @@ async fn delete_relation() {
                 .send()
                 .await
                 .map(drop)
-                .map_err(Error::from)
         },
     )
     .await;
@@ -1037,12 +934,7 @@ async fn delete_relation() {
 #[tokio::test]
 async fn delete_relation_requires_the_body() {
     refused_before_sending(|c| async move {
-        c.delete_relation()
-            .case_id(CASE_ID)
-            .send()
-            .await
-            .map(drop)
-            .map_err(Error::from)
+        c.delete_relation().case_id(CASE_ID).send().await.map(drop)
     })
     .await;
 }

@@ -224,7 +224,7 @@ async fn iam_password_login_gives_a_token_that_expires() {
     let body = types::CreateCaseV1Request::builder()
         .source_id("83aeb0f2834c4df49826c781d32a963e")
         .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
-        .simple_describe(Some("by token".try_into().unwrap()));
+        .simple_describe("by token");
     client.create_case_v1().body(body).send().await.unwrap();
     let list = client.list_cases_v1().send().await.unwrap();
     assert_eq!(
@@ -333,14 +333,12 @@ async fn the_default_client_retries_reads_but_not_creations() {
     assert_eq!(sandbox.counters().requests, 3);
 
     sandbox.set_faults(Faults::none().script([Fault::Status(503)]));
-    let err = Error::from(
-        client
-            .create_cases()
-            .body(create_body("once"))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client
+        .create_cases()
+        .body(create_body("once"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     let counters = sandbox.counters();
     assert_eq!((counters.requests, counters.tickets_created), (4, 0));
@@ -360,27 +358,23 @@ async fn dropped_connections_before_and_after_processing() {
 
     // Dropped before: nothing happened on the server.
     sandbox.set_faults(Faults::none().script([Fault::DropBefore]));
-    let err = Error::from(
-        client
-            .create_cases()
-            .body(create_body("before"))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client
+        .create_cases()
+        .body(create_body("before"))
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(sandbox.counters().tickets_created, 0);
 
     // Dropped after: the client saw a failure, but the ticket exists.
     sandbox.set_faults(Faults::none().script([Fault::DropAfter]));
-    let err = Error::from(
-        client
-            .create_cases()
-            .body(create_body("after"))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client
+        .create_cases()
+        .body(create_body("after"))
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     let counters = sandbox.counters();
     assert_eq!(

@@ -86,8 +86,7 @@ async fn fifty_creations_leave_exactly_the_successful_tickets() {
     for i in 0..50 {
         match client.create_cases().body(new_case(i)).send().await {
             Ok(created) => succeeded.push(created.incident_id.clone().expect("an id")),
-            Err(e) => {
-                let err = Error::from(e);
+            Err(err) => {
                 // A clear error: a service error with its status, or a transport error.
                 let clear = match &err {
                     Error::Service(s) => matches!(s.status, 429 | 500 | 503),
@@ -135,8 +134,7 @@ async fn connections_dropped_after_processing_are_reported_not_repeated() {
     for i in 0..50 {
         match client.create_cases().body(new_case(i)).send().await {
             Ok(_) => ok += 1,
-            Err(e) => {
-                let err = Error::from(e);
+            Err(err) => {
                 assert!(matches!(err, Error::Transport(_)), "{err:?}");
                 unknown += 1;
             }

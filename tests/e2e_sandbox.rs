@@ -50,9 +50,9 @@ fn v1_case(description: &str, accessories: Vec<String>) -> types::builder::Creat
     types::CreateCaseV1Request::builder()
         .source_id(SOURCE_ID)
         .business_type_id(CONSULTATION)
-        .product_category_id(Some(ECS.try_into().unwrap()))
-        .region_id(Some("cn-north-1".try_into().unwrap()))
-        .simple_describe(Some(description.try_into().unwrap()))
+        .product_category_id(ECS)
+        .region_id("cn-north-1")
+        .simple_describe(description)
         .accessory_ids(accessories)
 }
 
@@ -86,9 +86,9 @@ fn v2_case(description: &str) -> types::builder::CreateOrderIncidentV2Req {
     types::CreateOrderIncidentV2Req::builder()
         .source_id(SOURCE_ID)
         .business_type_id(FAULT)
-        .product_category_id(Some(ECS.try_into().unwrap()))
-        .region_id(Some("ap-southeast-3".try_into().unwrap()))
-        .severity_id(Some("124".try_into().unwrap()))
+        .product_category_id(ECS)
+        .region_id("ap-southeast-3")
+        .severity_id("124")
         .simple_description(description)
 }
 
@@ -117,7 +117,6 @@ async fn v2_action(client: &Client, case_id: &str, action: &str) -> Result<(), E
         .send()
         .await
         .map(drop)
-        .map_err(Error::from)
 }
 
 async fn download_v2(client: &Client, ids: &str) -> Vec<u8> {
@@ -264,7 +263,7 @@ async fn v1_flow_from_lookups_to_deletion() {
         .body(
             types::CreateEvaluationV1Request::builder()
                 .case_id(case_id.as_str())
-                .judgement(Some("quick".try_into().unwrap()))
+                .judgement("quick")
                 .satisfaction_list(vec![
                     types::EvaluationSatisfactionV1 {
                         satisfaction_id: 1,
@@ -959,14 +958,12 @@ async fn documented_error_codes() {
             (200, "OSM.01010015", "This case does not exist.")
         );
     }
-    let err = Error::from(
-        client
-            .show_case_detail()
-            .case_id("TT000")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client
+        .show_case_detail()
+        .case_id("TT000")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_not_found());
 
     // Bad parameters (sent raw: the client may refuse them before sending): OSM.01010001 under
@@ -1036,7 +1033,7 @@ async fn documented_error_codes() {
     let (_, code, ..) = failure(
         client
             .create_cases()
-            .body(v2_case("x").severity_id(Some("999".try_into().unwrap())))
+            .body(v2_case("x").severity_id("999"))
             .send()
             .await,
     );

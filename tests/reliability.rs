@@ -85,8 +85,7 @@ async fn retries_stop_at_max_attempts_with_the_last_error() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.request_id(), Some("r-503"));
     assert_eq!(server.count(), 3);
@@ -110,8 +109,7 @@ async fn creations_are_not_retried_after_5xx_or_a_dropped_connection() {
         .body(create_case_body())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(
         server.count(),
@@ -129,8 +127,7 @@ async fn creations_are_not_retried_after_5xx_or_a_dropped_connection() {
         .body(create_case_body())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(
         server.count(),
@@ -187,8 +184,7 @@ async fn connect_failures_are_retried_even_for_creations_then_reported() {
         .body(create_case_body())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Transport(e) if e.is_connect()),
         "{err:?}"
@@ -234,8 +230,7 @@ async fn bad_signatures_are_never_retried() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(err.is_auth());
     assert_eq!(
         server.count(),
@@ -301,7 +296,7 @@ async fn an_expired_iam_token_is_refreshed_once() {
     assert_eq!(server.count(), 2);
     login.assert_calls_async(2).await;
     // Rejected again after the refresh: reported, not retried forever.
-    let err: Error = client.list_regions_v1().send().await.unwrap_err().into();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(server.count(), 4);
 }
@@ -320,8 +315,7 @@ async fn timeouts_are_distinct_errors() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt), "{err:?}");
 
     let server = scripted::start(vec![slow(), slow()]).await;
@@ -331,8 +325,7 @@ async fn timeouts_are_distinct_errors() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(err.to_string().contains("the operation timed out"), "{err}");
@@ -369,8 +362,7 @@ async fn hostile_success_bodies_become_typed_errors_with_status_and_request_id()
             .list_regions_v1()
             .send()
             .await
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert_eq!(err.status(), Some(200), "{what}: {err:?}");
         assert_eq!(err.request_id(), Some(REQUEST_ID), "{what}: {err:?}");
     }
@@ -394,7 +386,7 @@ async fn oversized_bodies_are_refused_not_buffered() {
         .max_response_body(64 * 1024)
         .build()
         .unwrap();
-    let err: Error = client.list_regions_v1().send().await.unwrap_err().into();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
     assert!(err.to_string().contains("exceeds 65536 bytes"), "{err}");
     let raw = err.service().unwrap().raw_body.as_deref().unwrap();
     assert!(raw.len() <= 64 * 1024 + 4, "the kept body is capped");
@@ -410,8 +402,7 @@ async fn oversized_bodies_are_refused_not_buffered() {
         .list_regions_v1()
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert!(err.service().unwrap().raw_body.as_ref().unwrap().len() <= 64 * 1024 + 4);
 }

@@ -1,4 +1,4 @@
-//! The one error type users handle, and the decoding of error responses however they arrive.
+//! The one error type every call returns, generated or hand-written, and how errors arrive.
 //!
 //! OSM answers errors in several shapes: HTTP 4xx/5xx with `{"error_code","error_msg"}` (or a
 //! gateway HTML page, an empty or truncated body), and HTTP **200** with a non-empty `error_code`
@@ -6,8 +6,25 @@
 //! [`ServiceError`] that keeps the status, code, message, request id and raw body. A success answer
 //! whose body is not the documented JSON (truncated, wrong shape, too deeply nested) becomes
 //! [`Error::Decode`], which keeps the status, request id and raw body too.
+//!
+//! Whatever produced it, an [`Error`] answers the usual questions directly:
+//!
+//! ```no_run
+//! # async fn demo(client: huaweicloud_osm::Client) {
+//! let err = client.show_case_detail().case_id("CS20990101000000").send().await.unwrap_err();
+//! if err.is_not_found() {
+//!     println!("{:?}: {:?} (request id {:?})", err.code(), err.message(), err.request_id());
+//! }
+//! # }
+//! ```
 
 pub mod codes;
+mod decode;
+
+pub(crate) use decode::{
+    DecodeContext, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, Normalized, envelope_response,
+    header_str, local_error, normalize, raw_text,
+};
 
 use std::fmt;
 
@@ -65,9 +82,6 @@ pub enum Error {
     /// Reading or writing a local file or stream failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
-    /// Signing the request failed.
-    #[error("cannot sign the request: {0}")]
-    Sign(#[from] crate::auth::signer::SignError),
 }
 
 impl Error {
@@ -92,6 +106,16 @@ impl Error {
     /// The service's error code (`OSM.01010015`, `APIGW.0301`, …).
     pub fn code(&self) -> Option<&str> {
         self.service().and_then(ServiceError::code)
+    }
+
+    /// The service's error message; for an error found before sending (a bad argument, a bad
+    /// setting), what was wrong.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.message(),
+            Error::InvalidRequest(m) | Error::Config(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// The `X-Request-Id` of the failed response, to quote to Huawei support.
@@ -126,6 +150,16 @@ impl Error {
         self.service().is_some_and(|e| {
             e.status == 429 || matches!(e.code(), Some("OSM.01010004" | "OSM.01010024"))
         })
+    }
+
+    /// A time limit was reached (see [`Error::timeout_kind`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The call was refused before anything was sent: a bad argument or a limit of the spec.
+    pub fn is_invalid_request(&self) -> bool {
+        matches!(self, Error::InvalidRequest(_))
     }
 
     /// Trying the same call again later may succeed (network failure, timeout, 429, 5xx).
@@ -193,66 +227,12 @@ impl From<ServiceError> for Error {
     }
 }
 
-impl From<progenitor_client::Error<ServiceError>> for Error {
-    fn from(e: progenitor_client::Error<ServiceError>) -> Self {
-        use progenitor_client::Error as P;
-        match e {
-            P::InvalidRequest(msg) => Error::InvalidRequest(msg),
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => e.into(),
-            P::ErrorResponse(rv) => {
-                let status = rv.status().as_u16();
-                let request_id = header_str(rv.headers(), REQUEST_ID_HEADER);
-                let local = header_str(rv.headers(), crate::hooks::LOCAL_ERROR);
-                let mut err = rv.into_inner();
-                match local.as_deref() {
-                    Some(crate::hooks::LOCAL_OPERATION_TIMEOUT) => {
-                        return Error::Timeout {
-                            kind: TimeoutKind::Operation,
-                            source: None,
-                        };
-                    }
-                    Some(_) => return Error::InvalidRequest(err.error_msg.unwrap_or_default()),
-                    None => {}
-                }
-                if err.status == 0 {
-                    err.status = status;
-                }
-                if err.request_id.is_none() {
-                    err.request_id = request_id;
-                }
-                err.into()
-            }
-            P::InvalidResponsePayload(bytes, source) => {
-                let (status, request_id) = decode_context::take(&bytes).unzip();
-                Error::Decode {
-                    status,
-                    request_id: request_id.flatten(),
-                    body: raw_text(&bytes),
-                    source,
-                }
-            }
-            P::UnexpectedResponse(resp) => {
-                // The exec hook turns every non-2xx into an error envelope, so this only happens
-                // for a success status the spec does not declare.
-                let status = resp.status().as_u16();
-                ServiceError {
-                    status,
-                    request_id: header_str(resp.headers(), REQUEST_ID_HEADER),
-                    error_msg: Some(format!("undocumented response status {status}")),
-                    ..ServiceError::default()
-                }
-                .into()
-            }
-            P::Custom(msg) => Error::InvalidRequest(msg),
-        }
-    }
-}
-
 /// An error answered by the service or its gateway.
 ///
 /// Replaces the spec's `ErrorResponse` in the generated code, so generated and hand-written
 /// operations report errors alike. Serializes to the wire shape (`error_code`, `error_msg`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status (200 for business errors reported in a success response).
     #[serde(rename = "x-sdk-status", default, skip_serializing)]
@@ -289,47 +269,6 @@ impl ServiceError {
     pub fn known_code(&self) -> Option<&'static codes::ErrorCode> {
         self.code().and_then(codes::lookup)
     }
-
-    /// Decodes an error response leniently, as Huawei's SDKs do: `error_code`/`error_msg`, then
-    /// `errorCode`/`errorMsg`, then `code`/`message`, then the same inside nested objects; a body that
-    /// is not JSON becomes the message. Never fails, never panics.
-    pub fn from_body(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
-        let raw = (!body.is_empty()).then(|| raw_text(body));
-        let mut err = ServiceError {
-            status,
-            request_id,
-            raw_body: raw.clone(),
-            ..Default::default()
-        };
-        match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(value) => {
-                if let Some((code, msg)) = find_code_and_message(&value, 0) {
-                    err.error_code = code;
-                    err.error_msg = msg;
-                }
-                if let Some(obj) = value.as_object() {
-                    err.encoded_authorization_message = obj
-                        .get("encoded_authorization_message")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned);
-                    if err.request_id.is_none() {
-                        err.request_id = obj
-                            .get("request_id")
-                            .and_then(|v| v.as_str())
-                            .map(str::to_owned);
-                    }
-                }
-                if err.error_msg.is_none() && err.error_code.is_none() {
-                    err.error_msg = raw;
-                }
-            }
-            Err(e) if !body.is_empty() && looks_like_json(body) => {
-                err.error_msg = Some(format!("malformed JSON response ({e})"));
-            }
-            Err(_) => err.error_msg = raw,
-        }
-        err
-    }
 }
 
 impl fmt::Display for ServiceError {
@@ -357,164 +296,5 @@ fn one_line(s: &str) -> String {
         format!("{}…", flat.chars().take(MAX).collect::<String>())
     } else {
         flat
-    }
-}
-
-fn looks_like_json(body: &[u8]) -> bool {
-    matches!(
-        body.iter().find(|b| !b.is_ascii_whitespace()),
-        Some(b'{' | b'[')
-    )
-}
-
-type CodeAndMessage = (Option<String>, Option<String>);
-
-fn find_code_and_message(value: &serde_json::Value, depth: usize) -> Option<CodeAndMessage> {
-    const PAIRS: [(&str, &str); 3] = [
-        ("error_code", "error_msg"),
-        ("errorCode", "errorMsg"),
-        ("code", "message"),
-    ];
-    let obj = value.as_object()?;
-    for (c, m) in PAIRS {
-        let code = obj.get(c).and_then(scalar_text);
-        let msg = obj.get(m).and_then(scalar_text);
-        if code.is_some() || msg.is_some() {
-            return Some((code, msg));
-        }
-    }
-    if depth >= 4 {
-        return None;
-    }
-    obj.values()
-        .filter(|v| v.is_object())
-        .find_map(|v| find_code_and_message(v, depth + 1))
-}
-
-fn scalar_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// The body as text, cut to [`MAX_RAW_BODY`] bytes on a character boundary.
-pub(crate) fn raw_text(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(MAX_RAW_BODY)];
-    let mut s = String::from_utf8_lossy(cut).into_owned();
-    if body.len() > MAX_RAW_BODY {
-        s.push('…');
-    }
-    s
-}
-
-/// Status and request id of the last success body handed to the generated code on this thread, so
-/// that a body that then fails to decode is reported with them. Matched by the identity of the
-/// buffer (address and length), never by content; the generated code decodes right after `exec`
-/// without yielding, on the same thread.
-pub(crate) mod decode_context {
-    use std::cell::RefCell;
-
-    struct Context {
-        ptr: usize,
-        len: usize,
-        status: u16,
-        request_id: Option<String>,
-    }
-
-    thread_local! {
-        static LAST: RefCell<Option<Context>> = const { RefCell::new(None) };
-    }
-
-    /// Remembers the metadata of a body about to be decoded.
-    pub(crate) fn set(body: &[u8], status: u16, request_id: Option<String>) {
-        LAST.with(|l| {
-            *l.borrow_mut() = Some(Context {
-                ptr: body.as_ptr() as usize,
-                len: body.len(),
-                status,
-                request_id,
-            })
-        });
-    }
-
-    /// The metadata of `body`, if it is the last body remembered on this thread.
-    pub(crate) fn take(body: &[u8]) -> Option<(u16, Option<String>)> {
-        LAST.with(|l| {
-            let mut last = l.borrow_mut();
-            match last.as_ref() {
-                Some(c) if c.ptr == body.as_ptr() as usize && c.len == body.len() => {
-                    last.take().map(|c| (c.status, c.request_id))
-                }
-                _ => None,
-            }
-        })
-    }
-}
-
-pub(crate) fn header_str(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_osm_error_body() {
-        let e = ServiceError::from_body(
-            400,
-            Some("rid".into()),
-            br#"{"error_code":"OSM.0001","error_msg":"failed"}"#,
-        );
-        assert_eq!(e.code(), Some("OSM.0001"));
-        assert_eq!(e.message(), Some("failed"));
-        assert_eq!(e.to_string(), "OSM.0001: failed (HTTP 400, request id rid)");
-        assert_eq!(
-            e.raw_body.as_deref(),
-            Some(r#"{"error_code":"OSM.0001","error_msg":"failed"}"#)
-        );
-    }
-
-    #[test]
-    fn decodes_nested_and_alternative_shapes() {
-        let e = ServiceError::from_body(401, None, br#"{"error":{"code":"APIGW.0301","message":"Incorrect IAM authentication information"}}"#);
-        assert_eq!(e.code(), Some("APIGW.0301"));
-        let e = ServiceError::from_body(400, None, br#"{"errorCode":"X","errorMsg":"y"}"#);
-        assert_eq!((e.code(), e.message()), (Some("X"), Some("y")));
-    }
-
-    #[test]
-    fn non_json_and_truncated_bodies_keep_the_text() {
-        let e = ServiceError::from_body(502, None, b"<html>Bad Gateway</html>");
-        assert_eq!(e.code(), None);
-        assert_eq!(e.message(), Some("<html>Bad Gateway</html>"));
-        let e = ServiceError::from_body(500, None, br#"{"error_code":"OSM.00"#);
-        assert!(e.message().unwrap().starts_with("malformed JSON"));
-        assert_eq!(e.raw_body.as_deref(), Some(r#"{"error_code":"OSM.00"#));
-        let e = ServiceError::from_body(503, Some("r".into()), b"");
-        assert_eq!(e.raw_body, None);
-        assert_eq!(
-            e.to_string(),
-            "error response with no body (HTTP 503, request id r)"
-        );
-    }
-
-    #[test]
-    fn raw_body_is_capped() {
-        let big = vec![b'x'; MAX_RAW_BODY + 10];
-        let e = ServiceError::from_body(500, None, &big);
-        assert_eq!(e.raw_body.unwrap().chars().count(), MAX_RAW_BODY + 1);
-    }
-
-    #[test]
-    fn deeply_nested_json_does_not_recurse_without_bound() {
-        let body = "{\"a\":".repeat(100) + "1" + &"}".repeat(100);
-        let e = ServiceError::from_body(500, None, body.as_bytes());
-        assert_eq!(e.code(), None);
     }
 }

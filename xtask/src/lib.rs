@@ -22,9 +22,11 @@ pub mod readable_client;
 // Shared with build.rs (`#[path]`).
 pub mod generate;
 pub mod generator;
+pub mod limits;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
+pub mod passes;
 pub mod refs;
 pub mod rules;
 pub mod spec;

@@ -75,7 +75,7 @@ fn new_uuid(app: &AppState) -> String {
 async fn ask(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
     service_key(&call)?;
     let body: types::AskQuestionReq = call.json()?;
-    let domains: Vec<String> = body.domains.into_iter().map(String::from).collect();
+    let domains: Vec<String> = body.domains.into_iter().collect();
     let answers = corpus::best(&body.question, &domains, top(body.top, 10)?)
         .into_iter()
         .map(|(p, s)| answer(p, s))
@@ -92,7 +92,7 @@ async fn ask(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
 async fn associate(call: Call) -> OsmResult<Reply> {
     service_key(&call)?;
     let body: types::QueryAssociatedQuestionReq = call.json()?;
-    let domains: Vec<String> = body.domains.into_iter().map(String::from).collect();
+    let domains: Vec<String> = body.domains.into_iter().collect();
     ok(types::ShowAssociatedQuestionsResponse {
         questions: corpus::best(&body.question, &domains, top(body.top, 10)?)
             .into_iter()
@@ -107,11 +107,7 @@ async fn search(call: Call) -> OsmResult<Reply> {
     service_key(&call)?;
     let kind = call.query.required("search_type")?.to_ascii_uppercase();
     let body: types::SearchQaPairsReq = call.json()?;
-    let domain = body
-        .domain
-        .as_deref()
-        .map(String::as_str)
-        .filter(|d| !d.is_empty());
+    let domain = body.domain.as_deref().filter(|d| !d.is_empty());
     let mut pairs: Vec<&QaPair> = corpus::CORPUS
         .iter()
         .filter(|p| domain.is_none_or(|d| d.eq_ignore_ascii_case(p.domain)))
@@ -282,10 +278,7 @@ async fn qa_ask(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
         .filter_map(|t| t.theme_name.clone())
         .collect();
     let found = corpus::best(&body.question, &domains, top(body.top, 10)?);
-    let session = body
-        .session_id
-        .map(String::from)
-        .unwrap_or_else(|| new_uuid(&app));
+    let session = body.session_id.unwrap_or_else(|| new_uuid(&app));
     let is_en = body.question.is_ascii();
     let qabot: Vec<_> = found
         .iter()

@@ -90,16 +90,13 @@ async fn list_cases(State(app): State<AppState>, call: Call) -> OsmResult<Reply>
 async fn create_case(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
     let body: types::CreateCaseV1Request = call.json()?;
     let new = NewCase {
-        sub_type_id: body.sub_type_id.map(String::from),
-        product_id: body.product_category_id.map(String::from),
+        sub_type_id: body.sub_type_id,
+        product_id: body.product_category_id,
         business_type_id: body.business_type_id.to_string(),
-        region_id: body.region_id.map(String::from),
-        description: body.simple_describe.map(String::from).unwrap_or_default(),
-        remind_mobile: body
-            .remind_mobile
-            .map(String::from)
-            .filter(|s| !s.is_empty()),
-        remind_mail: body.remind_mail.map(String::from).filter(|s| !s.is_empty()),
+        region_id: body.region_id,
+        description: body.simple_describe.unwrap_or_default(),
+        remind_mobile: body.remind_mobile.filter(|s| !s.is_empty()),
+        remind_mail: body.remind_mail.filter(|s| !s.is_empty()),
         is_authorized: body.is_authorized.unwrap_or(0),
         accessory_ids: body.accessory_ids,
         ..Default::default()
@@ -199,7 +196,7 @@ async fn update_case(State(app): State<AppState>, call: Call) -> OsmResult<Reply
     app.store.lock().expect("store lock").act(
         &body.case_id,
         action,
-        body.action_desc.as_deref().map(String::as_str),
+        body.action_desc.as_deref(),
         &call.who,
         now,
     )?;
@@ -217,7 +214,7 @@ async fn evaluate(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
     let now = app.clock.now_ms();
     app.store.lock().expect("store lock").evaluate(
         &body.case_id,
-        body.judgement.map(String::from),
+        body.judgement,
         ratings,
         &call.who,
         now,

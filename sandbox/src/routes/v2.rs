@@ -180,16 +180,16 @@ async fn list_cases(State(app): State<AppState>, call: Call) -> OsmResult<Reply>
 async fn create_case(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
     let body: types::CreateOrderIncidentV2Req = call.json()?;
     let new = NewCase {
-        sub_type_id: body.incident_sub_type_id.map(String::from),
-        product_id: body.product_category_id.map(String::from),
+        sub_type_id: body.incident_sub_type_id,
+        product_id: body.product_category_id,
         business_type_id: body.business_type_id.to_string(),
-        region_id: body.region_id.map(String::from),
+        region_id: body.region_id,
         description: body.simple_description.to_string(),
-        severity_id: body.severity_id.map(String::from),
-        remind_mobile: body.remind_mobile.map(String::from),
-        remind_mail: body.remind_mail.map(String::from),
-        remind_time: body.remind_time.map(String::from),
-        area_code: body.area_code.map(String::from),
+        severity_id: body.severity_id,
+        remind_mobile: body.remind_mobile,
+        remind_mail: body.remind_mail,
+        remind_time: body.remind_time,
+        area_code: body.area_code,
         accessory_ids: body.accessory_ids,
         region_required_for_faults: true,
         ..Default::default()
@@ -360,7 +360,7 @@ async fn update_case(
     store.act(
         &case_id,
         action,
-        body.operate_desc.as_deref().map(String::as_str),
+        body.operate_desc.as_deref(),
         &call.who,
         now,
     )?;
@@ -370,13 +370,7 @@ async fn update_case(
             .iter()
             .map(|s| (s.satisfaction_id, s.satisfaction_value))
             .collect();
-        store.evaluate(
-            &case_id,
-            body.judgement.map(String::from),
-            ratings,
-            &call.who,
-            now,
-        )?;
+        store.evaluate(&case_id, body.judgement, ratings, &call.who, now)?;
     }
     empty()
 }
@@ -392,11 +386,7 @@ async fn create_message(
     app.store.lock().expect("store lock").add_message(
         &case_id,
         body.message.content.to_string(),
-        body.message
-            .accessory_ids
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        body.message.accessory_ids.into_iter().collect(),
         &call.who,
         now,
     )?;
@@ -494,10 +484,10 @@ async fn contact_info(
     let mut store = app.store.lock().expect("store lock");
     store.update_contact(
         &case_id,
-        body.area_code.map(String::from),
-        body.remind_mobile.map(String::from),
-        body.remind_mail.map(String::from),
-        body.remind_time.map(String::from),
+        body.area_code,
+        body.remind_mobile,
+        body.remind_mail,
+        body.remind_time,
     )?;
     empty()
 }
@@ -617,7 +607,7 @@ async fn relate(
     call: Call,
 ) -> OsmResult<Reply> {
     let body: types::CreateRelationsReq = call.json()?;
-    let ids: Vec<String> = body.related_id_list.into_iter().map(String::from).collect();
+    let ids: Vec<String> = body.related_id_list.into_iter().collect();
     if ids.is_empty() {
         return Err(OsmError::param("`related_id_list` is empty"));
     }
