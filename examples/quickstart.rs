@@ -14,7 +14,7 @@
 use std::error::Error;
 
 use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment};
-use huaweicloud_osm::{Client, Credentials, Region, types};
+use huaweicloud_osm::prelude::*;
 
 /// Every ticket is created with this source id (documented constant).
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
@@ -151,9 +151,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .case_detail
         .ok_or("no details")?;
     say(format!(
-        "status {} ({}), {}, {} message(s), created {}",
-        detail.status.unwrap_or(-1),
-        status_name(detail.status),
+        "{}, {}, {} message(s), created {}",
+        show_status(detail.status),
         show(&detail.business_type_name),
         detail.message_list.len(),
         show(&detail.create_time)
@@ -178,7 +177,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let urge = || {
         client.update_case_v1().body(
             types::UpdateCaseV1Request::builder()
-                .action("press")
+                .action(CaseAction::Press)
                 .case_id(case_id.as_str()),
         )
     };
@@ -209,7 +208,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .update_case_v1()
         .body(
             types::UpdateCaseV1Request::builder()
-                .action("close")
+                .action(CaseAction::Close)
                 .action_desc("Solved.")
                 .case_id(case_id.as_str()),
         )
@@ -223,7 +222,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .into_inner()
         .case_detail
         .and_then(|d| d.status);
-    say(format!("ticket {case_id} is now {}", status_name(status)));
+    say(format!("ticket {case_id} is now {}", show_status(status)));
     println!("\nDone.");
     Ok(())
 }
@@ -276,13 +275,6 @@ fn show(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
-fn status_name(status: Option<i32>) -> &'static str {
-    match status {
-        Some(0) => "pending acceptance",
-        Some(1) => "processing",
-        Some(2) => "pending your confirmation",
-        Some(3) => "completed",
-        Some(4) => "canceled",
-        _ => "unknown",
-    }
+fn show_status(status: Option<CaseStatus>) -> String {
+    status.map_or_else(|| "of unknown status".to_string(), |s| s.to_string())
 }

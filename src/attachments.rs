@@ -29,6 +29,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result};
+pub use crate::values::{AccessoryFrom, AccessoryFromV1};
 use crate::{Client, types};
 
 /// Largest v1.0 attachment (2 MB).
@@ -162,48 +163,6 @@ impl Attachment {
                 }
                 Ok(Bytes::from(buf))
             }
-        }
-    }
-}
-
-/// What a v1.0 attachment is for (`accessoryFrom`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessoryFromV1 {
-    /// Attached to a new ticket.
-    Incident,
-    /// Attached to a message.
-    Message,
-    /// Attached to feedback.
-    Feedback,
-}
-
-impl AccessoryFromV1 {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccessoryFromV1::Incident => "incident",
-            AccessoryFromV1::Message => "message",
-            AccessoryFromV1::Feedback => "feedback",
-        }
-    }
-}
-
-/// What a v2 attachment is for (`accessoryFrom` of `UploadAccessory`, `accessory_from` of
-/// `UploadJsonAccessories`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccessoryFrom {
-    /// Attached to a new ticket.
-    Incident,
-    /// Attached to a message.
-    Message,
-}
-
-impl AccessoryFrom {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccessoryFrom::Incident => "incident",
-            AccessoryFrom::Message => "message",
         }
     }
 }

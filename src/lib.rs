@@ -40,13 +40,17 @@ pub mod convert;
 pub mod error;
 mod hooks;
 pub mod operations;
+pub mod prelude;
+mod raw;
 pub mod retry;
+pub mod values;
 
 pub use auth::{Credentials, TokenScope};
 pub use client::{ClientBuilder, Region};
 pub use error::{Error, Result, ServiceError, TimeoutKind};
 pub use generated::{Client, builder, types};
 pub use progenitor_client::{ByteStream, ResponseValue};
+pub use raw::{Method, RawRequest};
 pub use retry::RetryPolicy;
 
 #[allow(missing_docs, clippy::all, unused_imports)]

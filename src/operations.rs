@@ -333,13 +333,85 @@ pub fn all() -> &'static [OperationMeta] {
     OPERATIONS
 }
 
-/// The operation with this progenitor id (`list_cases_v1`).
+/// The operation with this progenitor id (`list_cases_v1`), or one of the two entries raw calls
+/// to paths outside the spec use.
 pub fn find(id: &str) -> Option<&'static OperationMeta> {
     OPERATIONS
         .binary_search_by(|m| m.id.cmp(id))
         .ok()
         .map(|i| &OPERATIONS[i])
+        .or_else(|| RAW.iter().find(|m| m.id == id))
 }
+
+/// The operation of the spec a request with this method and path (no query) is, if any: its
+/// template with `{param}` matching any one non-empty segment; the most literal template wins
+/// (`/cases/count` over `/cases/{case_id}`).
+pub fn matching(method: &str, path: &str) -> Option<&'static OperationMeta> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    OPERATIONS
+        .iter()
+        .filter(|m| m.method.eq_ignore_ascii_case(method))
+        .filter_map(|m| {
+            let template: Vec<&str> = m.path.trim_start_matches('/').split('/').collect();
+            if template.len() != segments.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (t, s) in template.iter().zip(&segments) {
+                if t.starts_with('{') && t.ends_with('}') {
+                    if s.is_empty() {
+                        return None;
+                    }
+                } else if t == s {
+                    literal += 1;
+                } else {
+                    return None;
+                }
+            }
+            Some((literal, m))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, m)| m)
+}
+
+/// What a raw call to a path outside the spec is treated as: every shared header takes the
+/// client's default, and it is safe to repeat when its method is idempotent.
+pub fn raw(method: &reqwest::Method) -> &'static OperationMeta {
+    let idempotent = matches!(
+        *method,
+        reqwest::Method::GET
+            | reqwest::Method::HEAD
+            | reqwest::Method::OPTIONS
+            | reqwest::Method::PUT
+            | reqwest::Method::DELETE
+    );
+    &RAW[usize::from(idempotent)]
+}
+
+const RAW: [OperationMeta; 2] = [
+    OperationMeta {
+        id: "raw",
+        name: "raw",
+        method: "",
+        path: "",
+        headers: HEADER_SITE | HEADER_LANGUAGE | HEADER_TIME_ZONE,
+        idempotent: false,
+        manual: true,
+        params: &[],
+        body: None,
+    },
+    OperationMeta {
+        id: "raw_idempotent",
+        name: "raw",
+        method: "",
+        path: "",
+        headers: HEADER_SITE | HEADER_LANGUAGE | HEADER_TIME_ZONE,
+        idempotent: true,
+        manual: true,
+        params: &[],
+        body: None,
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -362,6 +434,29 @@ mod tests {
             "press (urge) must not be repeated"
         );
         assert!(find("nope").is_none());
+        assert!(find("raw_idempotent").unwrap().idempotent);
+    }
+
+    #[test]
+    fn raw_paths_match_the_most_literal_template() {
+        let id = |method: &str, path: &str| matching(method, path).map(|m| m.id);
+        assert_eq!(id("GET", "/v2/servicerequest/cases"), Some("list_cases"));
+        assert_eq!(
+            id("get", "/v2/servicerequest/cases/count"),
+            Some("list_case_counts")
+        );
+        assert_eq!(
+            id("GET", "/v2/servicerequest/cases/CS1"),
+            Some("show_case_detail")
+        );
+        assert_eq!(
+            id("POST", "/v2/servicerequest/cases/CS1/action"),
+            Some("update_cases")
+        );
+        assert_eq!(id("GET", "/v2/servicerequest/cases/"), None);
+        assert_eq!(id("GET", "/v9/unknown"), None);
+        assert!(raw(&reqwest::Method::GET).idempotent);
+        assert!(!raw(&reqwest::Method::POST).idempotent);
     }
 
     fn body_error(operation: &str, body: serde_json::Value) -> Option<String> {

@@ -11,6 +11,7 @@ use futures::StreamExt;
 use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::types;
+use huaweicloud_osm::values::CaseStatus;
 
 /// A ticket id with characters that must be escaped (once) in the path.
 const CASE_ID: &str = "TT2024 0516/12";
@@ -781,7 +782,7 @@ async fn show_case_status() {
         .unwrap();
     let got = got.into_inner();
     assert_eq!(got, body);
-    assert_eq!(got.status, Some(0));
+    assert_eq!(got.status, Some(CaseStatus::PENDING_ACCEPTANCE));
     mock.assert_async().await;
 
     check_errors(

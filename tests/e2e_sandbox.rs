@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
+use huaweicloud_osm::values::CaseStatus;
 use huaweicloud_osm::{Client, Credentials, Error, types};
 use osm_sandbox::{Sandbox, archive};
 
@@ -194,7 +195,7 @@ async fn v1_flow_from_lookups_to_deletion() {
         .case_detail
         .unwrap();
     assert_eq!(detail.case_id.as_deref(), Some(case_id.as_str()));
-    assert_eq!(detail.status, Some(0));
+    assert_eq!(detail.status, Some(CaseStatus::PENDING_ACCEPTANCE));
     assert_eq!(
         detail.business_type_name.as_deref(),
         Some("Quota adjustment application")
@@ -287,7 +288,7 @@ async fn v1_flow_from_lookups_to_deletion() {
         .into_inner()
         .case_detail
         .unwrap();
-    assert_eq!(detail.status, Some(3));
+    assert_eq!(detail.status, Some(CaseStatus::COMPLETED));
     assert_eq!(detail.message_list.len(), 2);
     assert_eq!(detail.judgement.as_deref(), Some("quick"));
     assert_eq!(detail.satisfaction.len(), 2);
@@ -455,7 +456,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
             .await
             .unwrap()
             .status,
-        Some(0)
+        Some(CaseStatus::PENDING_ACCEPTANCE)
     );
 
     // Messages, and an engineer's answer from the sandbox's side.
@@ -474,7 +475,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
         .reply_as_engineer(
             &a,
             "Please check the security group.",
-            osm_sandbox::STATUS_PROCESSING,
+            huaweicloud_osm::values::CaseStatus::PROCESSING,
         )
         .unwrap();
     let messages = client
@@ -503,7 +504,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
             .await
             .unwrap()
             .status,
-        Some(1)
+        Some(CaseStatus::PROCESSING)
     );
 
     // Labels: create, attach (repeated query keys), filter the list by label, detach, delete.
@@ -663,7 +664,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
         .into_inner()
         .incident_detail_info
         .unwrap();
-    assert_eq!(detail.status, Some(3));
+    assert_eq!(detail.status, Some(CaseStatus::COMPLETED));
     assert_eq!(detail.judgement.as_deref(), Some("solved"));
     assert_eq!(detail.incident_satisfaction[0].satisfaction_value, 5);
     assert!(detail.resolve_time.is_some());
@@ -674,7 +675,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
         counts
             .incident_status_counts
             .iter()
-            .find(|c| c.status == Some(s))
+            .find(|c| c.status == Some(CaseStatus::new(s)))
             .and_then(|c| c.count)
     };
     assert_eq!((count(3), count(4)), (Some(2), Some(1)));
@@ -703,7 +704,10 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
         .send()
         .await
         .unwrap();
-    assert_eq!(v1.case_detail.as_ref().unwrap().status, Some(3));
+    assert_eq!(
+        v1.case_detail.as_ref().unwrap().status,
+        Some(CaseStatus::COMPLETED)
+    );
 
     // Delete b (canceled): gone for both versions.
     v2_action(&client, &b, "delete").await.unwrap();

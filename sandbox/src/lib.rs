@@ -63,15 +63,12 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use huaweicloud_osm::values::CaseStatus;
 use tokio::sync::watch;
 
 pub use auth::SandboxCredentials;
 pub use errors::OsmError;
 pub use faults::{Fault, Faults};
-pub use store::{
-    STATUS_CANCELED, STATUS_COMPLETED, STATUS_PENDING, STATUS_PENDING_CONFIRMATION,
-    STATUS_PROCESSING,
-};
 
 use faults::FaultState;
 use server::App;
@@ -178,12 +175,12 @@ impl Sandbox {
     }
 
     /// Adds a reply from a Huawei engineer to a ticket and sets its status (e.g.
-    /// [`STATUS_PROCESSING`] or [`STATUS_PENDING_CONFIRMATION`]), as the service desk would.
+    /// `CaseStatus::PROCESSING` or `CaseStatus::PENDING_CONFIRMATION`), as the service desk would.
     pub fn reply_as_engineer(
         &self,
         case_id: &str,
         content: &str,
-        status: i32,
+        status: CaseStatus,
     ) -> Result<(), OsmError> {
         let now = self.app.clock.now_ms();
         self.app
@@ -194,7 +191,7 @@ impl Sandbox {
     }
 
     /// Sets a ticket's status directly.
-    pub fn set_case_status(&self, case_id: &str, status: i32) -> Result<(), OsmError> {
+    pub fn set_case_status(&self, case_id: &str, status: CaseStatus) -> Result<(), OsmError> {
         let now = self.app.clock.now_ms();
         self.app
             .store

@@ -11,20 +11,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use huaweicloud_osm::values::{CaseAction, CaseStatus};
+
 use crate::catalogue::{self, BusinessType, Severity};
 use crate::errors::{OsmError, OsmResult};
 use crate::faults::Rng;
-
-/// Status of a new ticket.
-pub const STATUS_PENDING: i32 = 0;
-/// Status while an engineer handles the ticket.
-pub const STATUS_PROCESSING: i32 = 1;
-/// Status when the engineer proposed a solution.
-pub const STATUS_PENDING_CONFIRMATION: i32 = 2;
-/// Status of a closed ticket.
-pub const STATUS_COMPLETED: i32 = 3;
-/// Status of a canceled ticket.
-pub const STATUS_CANCELED: i32 = 4;
 
 /// Who made a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +52,7 @@ pub struct Case {
     /// Whether access was authorized (v1.0).
     pub is_authorized: i32,
     /// Status (see the module docs).
-    pub status: i32,
+    pub status: CaseStatus,
     /// Creation time (business time, epoch ms).
     pub created_ms: i64,
     /// When it was closed or canceled.
@@ -110,7 +101,9 @@ impl Case {
     fn is_open(&self) -> bool {
         matches!(
             self.status,
-            STATUS_PENDING | STATUS_PROCESSING | STATUS_PENDING_CONFIRMATION
+            CaseStatus::PENDING_ACCEPTANCE
+                | CaseStatus::PROCESSING
+                | CaseStatus::PENDING_CONFIRMATION
         )
     }
 }
@@ -177,30 +170,10 @@ pub struct Label {
     pub color: String,
 }
 
-/// A ticket action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Withdraw the ticket.
-    Cancel,
-    /// Close it (the problem is solved).
-    Close,
-    /// Urge it.
-    Press,
-    /// Delete a closed or canceled ticket.
-    Delete,
-}
-
-impl Action {
-    /// Parses `cancel`, `close`, `press`, `delete` (case-insensitive).
-    pub fn parse(s: &str) -> OsmResult<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "cancel" => Ok(Action::Cancel),
-            "close" => Ok(Action::Close),
-            "press" => Ok(Action::Press),
-            "delete" => Ok(Action::Delete),
-            _ => Err(OsmError::invalid_action()),
-        }
-    }
+/// Parses a ticket action (`cancel`, `close`, `press`, `delete`, any case) as OSM does:
+/// anything else is OSM.01010013.
+pub fn parse_action(s: &str) -> OsmResult<CaseAction> {
+    s.parse().map_err(|_| OsmError::invalid_action())
 }
 
 /// What a new ticket says.
@@ -256,7 +229,7 @@ pub struct CaseFilter {
     /// Created at or before (epoch ms).
     pub to_ms: Option<i64>,
     /// One of these statuses.
-    pub statuses: Vec<i32>,
+    pub statuses: Vec<CaseStatus>,
     /// Has one of these labels.
     pub labels: Vec<i32>,
 }
@@ -380,7 +353,7 @@ impl Store {
             remind_time: new.remind_time,
             area_code: new.area_code,
             is_authorized: new.is_authorized,
-            status: STATUS_PENDING,
+            status: CaseStatus::PENDING_ACCEPTANCE,
             created_ms: now,
             finished_ms: None,
             creator: who.clone(),
@@ -526,7 +499,7 @@ impl Store {
         &mut self,
         case_id: &str,
         content: &str,
-        status: i32,
+        status: CaseStatus,
         now: i64,
     ) -> OsmResult<()> {
         let engineer = Who {
@@ -555,7 +528,7 @@ impl Store {
     pub(crate) fn act(
         &mut self,
         case_id: &str,
-        action: Action,
+        action: CaseAction,
         desc: Option<&str>,
         who: &Who,
         now: i64,
@@ -564,7 +537,7 @@ impl Store {
         let case = self.case(case_id)?;
         let (open, finished, last_urged) = (case.is_open(), !case.is_open(), case.last_urged_ms);
         let (kind, text) = match action {
-            Action::Press => {
+            CaseAction::Press => {
                 if !open {
                     return Err(OsmError::operation_failed(
                         "only an open ticket can be urged",
@@ -575,19 +548,19 @@ impl Store {
                 }
                 (3, "Urged the ticket")
             }
-            Action::Close | Action::Cancel if !open => {
+            CaseAction::Close | CaseAction::Cancel if !open => {
                 return Err(OsmError::operation_failed(
                     "the ticket is already closed or canceled",
                 ));
             }
-            Action::Close => (4, "Closed the ticket"),
-            Action::Cancel => (5, "Canceled the ticket"),
-            Action::Delete if !finished => {
+            CaseAction::Close => (4, "Closed the ticket"),
+            CaseAction::Cancel => (5, "Canceled the ticket"),
+            CaseAction::Delete if !finished => {
                 return Err(OsmError::operation_failed(
                     "only a closed or canceled ticket can be deleted",
                 ));
             }
-            Action::Delete => (8, "Deleted the ticket"),
+            CaseAction::Delete => (8, "Deleted the ticket"),
         };
         let text = match desc.filter(|d| !d.is_empty()) {
             Some(d) => format!("{text}: {d}"),
@@ -597,16 +570,16 @@ impl Store {
         let case = self.case_mut(case_id)?;
         case.logs.push(entry);
         match action {
-            Action::Press => case.last_urged_ms = Some(now),
-            Action::Close => {
-                case.status = STATUS_COMPLETED;
+            CaseAction::Press => case.last_urged_ms = Some(now),
+            CaseAction::Close => {
+                case.status = CaseStatus::COMPLETED;
                 case.finished_ms = Some(now);
             }
-            Action::Cancel => {
-                case.status = STATUS_CANCELED;
+            CaseAction::Cancel => {
+                case.status = CaseStatus::CANCELED;
                 case.finished_ms = Some(now);
             }
-            Action::Delete => case.deleted = true,
+            CaseAction::Delete => case.deleted = true,
         }
         Ok(())
     }
@@ -637,7 +610,10 @@ impl Store {
             }
         }
         let status = self.case(case_id)?.status;
-        if !matches!(status, STATUS_COMPLETED | STATUS_PENDING_CONFIRMATION) {
+        if !matches!(
+            status,
+            CaseStatus::COMPLETED | CaseStatus::PENDING_CONFIRMATION
+        ) {
             return Err(OsmError::operation_failed(
                 "only a closed ticket (or one pending confirmation) can be evaluated",
             ));
@@ -840,18 +816,23 @@ impl Store {
     }
 
     /// Sets a ticket's status (for tests: as if an engineer worked on it).
-    pub(crate) fn set_status(&mut self, case_id: &str, status: i32, now: i64) -> OsmResult<()> {
+    pub(crate) fn set_status(
+        &mut self,
+        case_id: &str,
+        status: CaseStatus,
+        now: i64,
+    ) -> OsmResult<()> {
         let case = self.case_mut(case_id)?;
         case.status = status;
-        if matches!(status, STATUS_COMPLETED | STATUS_CANCELED) {
+        if matches!(status, CaseStatus::COMPLETED | CaseStatus::CANCELED) {
             case.finished_ms = Some(now);
         }
         Ok(())
     }
 
     /// Number of tickets per status (those with at least one).
-    pub(crate) fn status_counts(&self) -> Vec<(i32, i32)> {
-        let mut counts: Vec<(i32, i32)> = Vec::new();
+    pub(crate) fn status_counts(&self) -> Vec<(CaseStatus, i32)> {
+        let mut counts: Vec<(CaseStatus, i32)> = Vec::new();
         for c in self.cases.iter().filter(|c| !c.deleted) {
             match counts.iter_mut().find(|(s, _)| *s == c.status) {
                 Some((_, n)) => *n += 1,
@@ -905,30 +886,32 @@ mod tests {
         let mut s = store();
         let id = s.create_case(new_case(), &who(), 1_000).unwrap();
         assert!(id.starts_with("TT19700101"));
-        s.act(&id, Action::Press, None, &who(), 2_000).unwrap();
+        s.act(&id, CaseAction::Press, None, &who(), 2_000).unwrap();
         assert_eq!(
-            s.act(&id, Action::Press, None, &who(), 3_000)
+            s.act(&id, CaseAction::Press, None, &who(), 3_000)
                 .unwrap_err()
                 .code,
             "OSM.01010004"
         );
-        s.act(&id, Action::Press, None, &who(), 2_000 + 600_000)
+        s.act(&id, CaseAction::Press, None, &who(), 2_000 + 600_000)
             .unwrap();
         assert_eq!(
-            s.act(&id, Action::Delete, None, &who(), 0)
+            s.act(&id, CaseAction::Delete, None, &who(), 0)
                 .unwrap_err()
                 .code,
             "OSM.01010014"
         );
-        s.act(&id, Action::Close, None, &who(), 5_000).unwrap();
-        assert_eq!(s.case(&id).unwrap().status, STATUS_COMPLETED);
+        s.act(&id, CaseAction::Close, None, &who(), 5_000).unwrap();
+        assert_eq!(s.case(&id).unwrap().status, CaseStatus::COMPLETED);
         assert_eq!(
-            s.act(&id, Action::Close, None, &who(), 0).unwrap_err().code,
+            s.act(&id, CaseAction::Close, None, &who(), 0)
+                .unwrap_err()
+                .code,
             "OSM.01010014"
         );
         s.evaluate(&id, Some("good".into()), vec![(1, 5)], &who(), 6_000)
             .unwrap();
-        s.act(&id, Action::Delete, None, &who(), 7_000).unwrap();
+        s.act(&id, CaseAction::Delete, None, &who(), 7_000).unwrap();
         assert_eq!(s.case(&id).unwrap_err().code, "OSM.01010015");
     }
 

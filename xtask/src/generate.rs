@@ -18,6 +18,10 @@ pub const MANUAL_EXTENSION: &str = "x-sdk-manual";
 /// Rust type that replaces the spec's `ErrorResponse` schema (it also keeps status and raw body).
 pub const ERROR_TYPE: &str = "crate::error::ServiceError";
 
+/// Rust type that replaces the spec's `CaseStatus` schema: an open newtype with the documented
+/// statuses as constants, so every response field carrying a ticket status is typed.
+pub const CASE_STATUS_TYPE: &str = "crate::values::CaseStatus";
+
 /// The generated client's code and its typed httpmock helpers, formatted.
 pub struct Generated {
     /// The client, its builders and types.
@@ -43,7 +47,12 @@ pub fn settings() -> GenerationSettings {
         .with_inner_type(inner)
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
-        .with_replacement("ErrorResponse", ERROR_TYPE, std::iter::empty::<TypeImpl>());
+        .with_replacement("ErrorResponse", ERROR_TYPE, std::iter::empty::<TypeImpl>())
+        .with_replacement(
+            "CaseStatus",
+            CASE_STATUS_TYPE,
+            [TypeImpl::Default, TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
     settings
 }
 

@@ -5,12 +5,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use huaweicloud_osm::types;
+use huaweicloud_osm::values::CaseStatus;
 use serde_json::json;
 
 use super::{AppState, Call, Reply, empty, ok, page};
 use crate::catalogue;
 use crate::errors::OsmResult;
-use crate::store::{Action, Case, CaseFilter, NewCase, Store};
+use crate::store::{self, Case, CaseFilter, NewCase, Store};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -55,7 +56,7 @@ async fn list_cases(State(app): State<AppState>, call: Call) -> OsmResult<Reply>
         to_ms: time("endTime")?,
         statuses: q
             .int("status", 0, 4)?
-            .map(|s| vec![s as i32])
+            .map(|s| vec![CaseStatus::new(s as i32)])
             .unwrap_or_default(),
         ..Default::default()
     };
@@ -73,7 +74,7 @@ async fn list_cases(State(app): State<AppState>, call: Call) -> OsmResult<Reply>
             customer_id: Some(app.credentials.domain_id.clone()),
             dc_name: Some(c.dc_name()),
             simple_describe: Some(c.description.clone()),
-            status: Some(c.status.to_string()),
+            status: Some(c.status.value().to_string()),
             sub_customer_id: Some(c.creator.id.clone()),
             sub_customer_name: Some(c.creator.name.clone()),
             type_name: Some(c.type_name().into()),
@@ -191,7 +192,7 @@ async fn create_message(State(app): State<AppState>, call: Call) -> OsmResult<Re
 /// `UpdateCaseV1`: `cancel`, `close`, `press` (urge) or `delete`.
 async fn update_case(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
     let body: types::UpdateCaseV1Request = call.json()?;
-    let action = Action::parse(&body.action)?;
+    let action = store::parse_action(&body.action)?;
     let now = app.clock.now_ms();
     app.store.lock().expect("store lock").act(
         &body.case_id,

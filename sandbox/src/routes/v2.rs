@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use bytes::Bytes;
 use huaweicloud_osm::types;
+use huaweicloud_osm::values::{CaseAction, CaseStatus};
 
 use super::{AppState, Call, Reply, empty, ok, page};
 use crate::catalogue;
 use crate::errors::{OsmError, OsmResult};
-use crate::store::{Action, Case, CaseFilter, NewCase, Store};
+use crate::store::{self, Case, CaseFilter, NewCase, Store};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -107,11 +108,15 @@ fn time(call: &Call, key: &str) -> OsmResult<Option<i64>> {
 
 fn filter(call: &Call) -> OsmResult<CaseFilter> {
     let q = &call.query;
-    let mut statuses: Vec<i32> = q
+    let mut statuses: Vec<CaseStatus> = q
         .int("status", 0, 20)?
-        .map(|s| vec![s as i32])
+        .map(|s| vec![CaseStatus::new(s as i32)])
         .unwrap_or_default();
-    statuses.extend(q.int_list("incident_status")?);
+    statuses.extend(
+        q.int_list("incident_status")?
+            .into_iter()
+            .map(CaseStatus::new),
+    );
     Ok(CaseFilter {
         keywords: q.list("search_key"),
         app_key: q.get("app_key").map(str::to_owned),
@@ -299,7 +304,7 @@ async fn case_counts(State(app): State<AppState>, call: Call) -> OsmResult<Reply
         incident_status_counts: store
             .status_counts()
             .into_iter()
-            .filter(|(s, _)| only.is_none_or(|o| o == *s as i64))
+            .filter(|(s, _)| only.is_none_or(|o| o == i64::from(s.value())))
             .map(|(status, count)| types::IncidentStatusCount {
                 count: Some(count),
                 status: Some(status),
@@ -349,7 +354,7 @@ async fn update_case(
     Path(case_id): Path<String>,
     call: Call,
 ) -> OsmResult<Reply> {
-    let action = Action::parse(call.query.required("action_id")?)?;
+    let action = store::parse_action(call.query.required("action_id")?)?;
     let body: types::WorkOrderOperateV2Req = if call.body.is_empty() {
         Default::default()
     } else {
@@ -364,7 +369,7 @@ async fn update_case(
         &call.who,
         now,
     )?;
-    if action == Action::Close && !body.incident_satisfaction_list.is_empty() {
+    if action == CaseAction::Close && !body.incident_satisfaction_list.is_empty() {
         let ratings = body
             .incident_satisfaction_list
             .iter()
