@@ -39,6 +39,7 @@ pub mod clock;
 pub mod convert;
 pub mod error;
 mod hooks;
+pub mod lenient;
 pub mod operations;
 pub mod prelude;
 mod raw;

@@ -87,8 +87,6 @@ pub struct Rule {
     pub min_length: Option<u64>,
     /// Most characters of a string.
     pub max_length: Option<u64>,
-    /// ECMAScript regular expression a string must match (anywhere, as JSON Schema says).
-    pub pattern: Option<&'static str>,
     /// Smallest number.
     pub minimum: Option<f64>,
     /// Largest number.
@@ -109,7 +107,6 @@ impl Rule {
         kind: Kind::Any,
         min_length: None,
         max_length: None,
-        pattern: None,
         minimum: None,
         maximum: None,
         min_items: None,
@@ -268,13 +265,7 @@ impl Rule {
                 return Err(format!("{at}: {n} characters, at least {min}"));
             }
         }
-        match self.pattern {
-            Some(pattern) if !matches_pattern(pattern, s) => Err(format!(
-                "{at}: {:?} does not match the pattern `{pattern}`",
-                shorten(s)
-            )),
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     fn check_number(&self, n: f64, at: &str) -> Result<(), String> {
@@ -305,27 +296,6 @@ fn shorten(s: &str) -> String {
         Some((cut, _)) => format!("{}…", &s[..cut]),
         None => s.to_string(),
     }
-}
-
-/// Whether `s` matches the ECMAScript regular expression `pattern` (unanchored, as JSON Schema
-/// says). Patterns are compiled once; one that does not compile is reported as a mismatch by the
-/// xtask long before (`cargo xtask validate`), and matches nothing here.
-fn matches_pattern(pattern: &'static str, s: &str) -> bool {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Cache = HashMap<&'static str, Option<Arc<regress::Regex>>>;
-    static COMPILED: OnceLock<Mutex<Cache>> = OnceLock::new();
-    let regex = {
-        let mut cache = COMPILED
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache
-            .entry(pattern)
-            .or_insert_with(|| regress::Regex::new(pattern).ok().map(Arc::new))
-            .clone()
-    };
-    regex.is_some_and(|r| r.find(s).is_some())
 }
 
 /// Every operation of the spec.
@@ -556,32 +526,6 @@ mod tests {
         assert_eq!(
             meta.check_params(&url, &headers).unwrap_err(),
             "header.X-Language: 33 characters, at most 32"
-        );
-    }
-
-    #[test]
-    fn patterns_are_ecmascript_and_unanchored() {
-        static DIGITS: Rule = Rule {
-            kind: Kind::String,
-            pattern: Some("^[0-9]{6}$"),
-            ..Rule::NONE
-        };
-        let mut at = String::from("body.code");
-        assert!(
-            DIGITS
-                .check_json(&serde_json::json!("123456"), &mut at)
-                .is_ok()
-        );
-        assert_eq!(
-            DIGITS
-                .check_json(&serde_json::json!("12345a"), &mut at)
-                .unwrap_err(),
-            "body.code: \"12345a\" does not match the pattern `^[0-9]{6}$`"
-        );
-        assert!(matches_pattern("b", "abc"), "unanchored");
-        assert!(
-            !matches_pattern("(", "("),
-            "a pattern that does not compile matches nothing"
         );
     }
 }

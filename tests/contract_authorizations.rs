@@ -707,7 +707,10 @@ async fn sign_published_agreement() {
     assert_eq!(sent, request);
     let body: types::SignPublishedAgreementResponse =
         typed(response_example("SignPublishedAgreement"));
-    assert_eq!(body.agreement_signed_record_id, Some(1));
+    assert_eq!(
+        body.agreement_signed_record_id,
+        Some(huaweicloud_osm::lenient::Integer(1))
+    );
     let mock = server.sign_published_agreement(|when, then| {
         let when = when
             .into_inner()

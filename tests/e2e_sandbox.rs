@@ -666,7 +666,7 @@ async fn v2_flow_with_labels_relations_scores_and_logs() {
         .unwrap();
     assert_eq!(detail.status, Some(CaseStatus::COMPLETED));
     assert_eq!(detail.judgement.as_deref(), Some("solved"));
-    assert_eq!(detail.incident_satisfaction[0].satisfaction_value, 5);
+    assert_eq!(detail.incident_satisfaction[0].satisfaction_value, Some(5));
     assert!(detail.resolve_time.is_some());
 
     // Counts and operation logs.

@@ -18,9 +18,23 @@ pub const MANUAL_EXTENSION: &str = "x-sdk-manual";
 /// Rust type that replaces the spec's `ErrorResponse` schema (it also keeps status and raw body).
 pub const ERROR_TYPE: &str = "crate::error::ServiceError";
 
-/// Rust type that replaces the spec's `CaseStatus` schema: an open newtype with the documented
-/// statuses as constants, so every response field carrying a ticket status is typed.
-pub const CASE_STATUS_TYPE: &str = "crate::values::CaseStatus";
+/// Named schemas of the spec that hand-written types replace in the generated code, with the
+/// traits those types implement (typify consults them for defaults and the CLI): `CaseStatus`,
+/// the open ticket status (every response field carrying one is typed), and the lenient types of
+/// the documented contradictions (`src/lenient.rs`).
+pub fn replacements() -> [(&'static str, &'static str, Vec<TypeImpl>); 4] {
+    let scalar = || vec![TypeImpl::Default, TypeImpl::Display, TypeImpl::FromStr];
+    [
+        ("CaseStatus", "crate::values::CaseStatus", scalar()),
+        ("Flag", "crate::lenient::Flag", scalar()),
+        ("LenientInteger", "crate::lenient::Integer", scalar()),
+        (
+            "CcEmailInfos",
+            "crate::lenient::OneOrMany<crate::types::IncidentOrderCcEmailInfoV2>",
+            vec![TypeImpl::Default],
+        ),
+    ]
+}
 
 /// The generated client's code and its typed httpmock helpers, formatted.
 pub struct Generated {
@@ -47,12 +61,10 @@ pub fn settings() -> GenerationSettings {
         .with_inner_type(inner)
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
-        .with_replacement("ErrorResponse", ERROR_TYPE, std::iter::empty::<TypeImpl>())
-        .with_replacement(
-            "CaseStatus",
-            CASE_STATUS_TYPE,
-            [TypeImpl::Default, TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
+        .with_replacement("ErrorResponse", ERROR_TYPE, std::iter::empty::<TypeImpl>());
+    for (schema, rust, impls) in replacements() {
+        settings.with_replacement(schema, rust, impls.into_iter());
+    }
     settings
 }
 

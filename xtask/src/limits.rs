@@ -1,12 +1,14 @@
 //! The spec's limits, moved out of the generated types into one table the client checks.
 //!
-//! typify turns `maxLength`/`minLength`/`pattern` into string newtypes (`Some("x".try_into()?)` for an
+//! typify turns `maxLength`/`minLength` into string newtypes (`Some("x".try_into()?)` for an
 //! optional field), `minimum: 1` into `NonZeroU32`, and checks them when *decoding* too, so a longer
 //! name from the server would break a response. Instead, [`strip`] removes every limit from the
 //! document progenitor sees (the generated types carry plain `String`s and integers), and
 //! [`table`] writes the same limits as Rust data: per operation, the rules of its path, query and
 //! header parameters and of its JSON request body. The SDK's `pre` hook checks a request against
 //! them before anything is sent (`src/operations.rs`). The spec keeps every limit for its readers.
+//! (`pattern` is stripped too, but the house rules forbid it in the spec — `forbidden-keyword` —
+//! so the table carries no regular expressions.)
 //!
 //! Shared by `build.rs` (through `#[path]`) and the xtask; std and serde_json only.
 
@@ -235,9 +237,6 @@ fn rule_of(doc: &Value, schema: &Value, depth: usize) -> Option<String> {
         if let Some(v) = value {
             fields.push(format!("{field}: Some({v:?})"));
         }
-    }
-    if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-        fields.push(format!("pattern: Some({pattern:?})"));
     }
     if let Some(items) = map.get("items").and_then(|i| rule_of(doc, i, depth + 1)) {
         fields.push(format!("items: Some(&{items})"));

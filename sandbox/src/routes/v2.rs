@@ -262,15 +262,15 @@ async fn show_case(
     })
 }
 
-fn satisfaction((id, value): (i32, i32)) -> types::IncidentSatisfactionV2Do {
+fn satisfaction((id, value): (i32, i32)) -> types::IncidentSatisfactionInfoV2 {
     let dim = catalogue::satisfaction(id);
-    types::IncidentSatisfactionV2Do {
+    types::IncidentSatisfactionInfoV2 {
         per_value: Some(1),
         sat_category_id: Some(id.to_string()),
         sat_category_name: dim.map(|d| d.name.to_string()),
-        satisfaction_id: id,
+        satisfaction_id: Some(id),
         satisfaction_name: dim.map(|d| d.name.to_string()),
-        satisfaction_value: value,
+        satisfaction_value: Some(value),
         value: Some(value),
     }
 }
@@ -810,7 +810,7 @@ async fn severities(call: Call) -> OsmResult<Reply> {
                 severity_name: Some(s.name.into()),
             })
             .collect(),
-        show: Some(true),
+        show: Some(true.into()),
     })
 }
 

@@ -137,6 +137,9 @@ rules! {
     RESPONSE_ENUM = "response-enum", House,
         "no `enum` in a schema that a response can contain (a new server value would fail decoding)",
         "drop `enum` and list the known values in the description: \"Known values: `a`, `b`.\"";
+    RESPONSE_REQUIRED = "response-required", House,
+        "no `required` in a schema that a response can contain (a field the server leaves out would fail decoding; the docs' own examples leave documented-required fields out)",
+        "drop `required`; when the schema is also a request body's, give the response its own schema without it (as `IncidentSatisfactionInfoV2` beside `IncidentSatisfactionV2Do`)";
     SCHEMA_PROPERTY = "schema-property", House,
         "every property has a `type` (integers with format int32/int64, numbers double/float) and a `description`, unless it is a `$ref`",
         "add `type`, `format` and `description` to the property";

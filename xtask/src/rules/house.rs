@@ -55,6 +55,7 @@ pub fn check(spec: &Spec, options: &HouseOptions<'_>, findings: &mut Findings) {
     additional_properties_false(spec, findings);
     forbidden_keywords(spec, findings);
     response_enums(spec, &ops, findings);
+    response_required(spec, &ops, findings);
     schema_properties(spec, findings);
     shared_headers(spec, findings);
 }
@@ -464,8 +465,8 @@ fn forbidden_keywords(spec: &Spec, findings: &mut Findings) {
     }
 }
 
-fn response_enums(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
-    // Schemas reachable from any response body.
+/// Names of the component schemas that a response body can contain.
+fn response_schema_names(spec: &Spec, ops: &[Operation<'_>]) -> BTreeSet<String> {
     let mut roots: Vec<&Value> = Vec::new();
     for op in ops {
         if let Some(responses) = op.value.get("responses").and_then(Value::as_object) {
@@ -485,25 +486,28 @@ fn response_enums(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
             roots.push(s);
         }
     }
-    let reachable = reachable_schemas(&spec.doc, &roots);
-    for s in schemas(&spec.doc) {
-        if s.value.get("enum").is_none() {
-            continue;
+    reachable_schemas(&spec.doc, &roots)
+}
+
+/// Whether the schema at `pointer` is one a response can contain: inside a reachable component
+/// schema, or inline in a response.
+fn in_response(pointer: &str, reachable: &BTreeSet<String>) -> bool {
+    match pointer.strip_prefix("/components/schemas/") {
+        Some(rest) => {
+            let name = crate::locate::tokens(&format!("/{rest}"))
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            reachable.contains(&name)
         }
-        let in_response = match s.pointer.strip_prefix("/components/schemas/") {
-            Some(rest) => {
-                let name = crate::locate::tokens(&format!("/{rest}"))
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default();
-                reachable.contains(&name)
-            }
-            None => {
-                s.pointer.contains("/responses/")
-                    && !s.pointer.starts_with("/components/parameters")
-            }
-        };
-        if in_response {
+        None => pointer.contains("/responses/") && !pointer.starts_with("/components/parameters"),
+    }
+}
+
+fn response_enums(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
+    let reachable = response_schema_names(spec, ops);
+    for s in schemas(&spec.doc) {
+        if s.value.get("enum").is_some() && in_response(&s.pointer, &reachable) {
             let p = join(&s.pointer, "enum");
             findings.add(
                 &catalog::RESPONSE_ENUM,
@@ -512,6 +516,30 @@ fn response_enums(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
                 "`enum` in a schema that responses contain: a value the server adds later would fail decoding",
             );
         }
+    }
+}
+
+fn response_required(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
+    let reachable = response_schema_names(spec, ops);
+    for s in schemas(&spec.doc) {
+        let Some(required) = s.value.get("required").and_then(Value::as_array) else {
+            continue;
+        };
+        if required.is_empty() || !in_response(&s.pointer, &reachable) {
+            continue;
+        }
+        let names: Vec<&str> = required.iter().filter_map(Value::as_str).collect();
+        let p = join(&s.pointer, "required");
+        findings.add(
+            &catalog::RESPONSE_REQUIRED,
+            spec.line(&p),
+            &p,
+            format!(
+                "`required` ({}) in a schema that responses contain: an answer without {} would fail decoding",
+                names.join(", "),
+                if names.len() == 1 { "it" } else { "one of them" }
+            ),
+        );
     }
 }
 
