@@ -3,32 +3,45 @@
 //! Rust SDK for Huawei Cloud's service-ticket API (OSM, 工单) and its iRobot Q&A API.
 //!
 //! ```no_run
-//! # async fn demo() -> huaweicloud_osm::Result<()> {
-//! use huaweicloud_osm::{Client, Credentials};
+//! use huaweicloud_osm::prelude::*;
+//!
+//! # async fn demo() -> Result<()> {
 //! let client = Client::builder()
-//!     .endpoint("https://osm.ap-southeast-3.myhuaweicloud.com")
+//!     .region(Region::AP_SOUTHEAST_3)
 //!     .credentials(Credentials::ak_sk("AK", "SK").with_domain_id("account-id"))
 //!     .build()?;
-//! let types = client.list_business_types_v1().send().await?;
-//! println!("{} problem types", types.total_count.unwrap_or_default());
+//! let open = client.list_cases().status(CaseStatus::PROCESSING).limit(10).send().await?;
+//! for ticket in &open.incident_info_list {
+//!     let status = ticket.status.unwrap_or_default();
+//!     println!("{}: {status}", ticket.incident_id.as_deref().unwrap_or("?"));
+//! }
+//! match client.show_case_detail().case_id("CS20990101000000").send().await {
+//!     Err(e) if e.is_not_found() => println!("no such ticket (request id {:?})", e.request_id()),
+//!     other => drop(other?),
+//! }
 //! # Ok(()) }
 //! ```
 //!
 //! ## Crate organisation
 //! * The operations are generated at build time by progenitor from `openapi/osm.yaml`: one
 //!   builder-style method per operation on [`Client`] (`client.list_cases().limit(10).send()`), the
-//!   request and response types in [`types`].
+//!   request and response types in [`types`]. Every `send()` returns [`Result`]; builder setters
+//!   take `&str`/`String` for text, optional fields included ([`convert`]).
+//! * [`prelude`]: what a program imports.
 //! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
 //! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
-//! * `hooks` (private): signing, default headers and error decoding around every call.
-//! * [`clock`]: `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
-//! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
+//! * [`error`]: the one [`Error`] every call returns, [`ServiceError`], the documented
+//!   [`error::codes`], and (privately) the whole error path from answer to `Error`.
+//! * [`values`]: the documented value sets: [`values::CaseStatus`] (open), [`values::CaseAction`]
+//!   and the others you send.
+//! * [`lenient`]: field types that decode both shapes where the docs contradict themselves.
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
+//! * [`Client::raw`]: any method and path, signed, retried and decoded like an operation.
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
-//! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency).
-//!
-//! Generated calls return `Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>`;
-//! `?` converts that error into [`Error`], which every hand-written call returns directly.
+//! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
+//!   limits), which the `pre` hook checks every request against before sending.
+//! * `hooks` (private): limits, default headers, signing, retries and error decoding around every
+//!   call; [`clock`]: `X-Sdk-Date` time and the clock offset learned from the server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -5,30 +5,40 @@
 //!   provably never reached the server;
 //! * HTTP 429, 500, 502, 503, 504 and failures after the request was sent are retried only for
 //!   operations that are safe to repeat (reads, and those marked `x-idempotent: true` in the spec),
-//!   unless [`RetryPolicy::retry_non_idempotent`] opts in (a ticket creation retried after a 503 may
+//!   unless [`RetryPolicy::with_retry_non_idempotent`] opts in (a ticket creation retried after a 503 may
 //!   create a second ticket);
 //! * HTTP 401 is never retried as such (Huawei locks an AK after 5 failed signatures), except once
 //!   after refreshing an expired IAM token or correcting the clock after "signature expired";
 //! * backoff is exponential with full jitter, at least the server's `Retry-After`, bounded by
-//!   [`RetryPolicy::max_attempts`] and [`RetryPolicy::max_elapsed`].
+//!   [`RetryPolicy::with_max_attempts`] and [`RetryPolicy::with_max_elapsed`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// How a client retries. `RetryPolicy::default()` is on; [`RetryPolicy::disabled`] is off.
+/// How a client retries. `RetryPolicy::default()` is on; [`RetryPolicy::disabled`] is off. It is
+/// configured through its `with_*` methods and read through its accessors.
+///
+/// ```
+/// use std::time::Duration;
+/// use huaweicloud_osm::RetryPolicy;
+/// let patient = RetryPolicy::default()
+///     .with_max_attempts(5)
+///     .with_backoff(Duration::from_millis(500), Duration::from_secs(4));
+/// assert_eq!(patient.max_attempts(), 5);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = no retry).
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// Backoff before the second attempt; doubled each time, then jittered.
-    pub initial_backoff: Duration,
+    pub(crate) initial_backoff: Duration,
     /// Longest single backoff.
-    pub max_backoff: Duration,
+    pub(crate) max_backoff: Duration,
     /// No retry starts once this much time has passed since the first attempt.
-    pub max_elapsed: Duration,
+    pub(crate) max_elapsed: Duration,
     /// Also retry operations that are not safe to repeat after 429/5xx or a failure once the
     /// request was sent (may duplicate what they create).
-    pub retry_non_idempotent: bool,
+    pub(crate) retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -75,6 +85,26 @@ impl RetryPolicy {
     pub fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
+    }
+
+    /// Attempts in all, the first included (1 = no retry).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Backoff before the second attempt, and the cap of any backoff.
+    pub fn backoff_bounds(&self) -> (Duration, Duration) {
+        (self.initial_backoff, self.max_backoff)
+    }
+
+    /// The time after which no retry starts.
+    pub fn max_elapsed(&self) -> Duration {
+        self.max_elapsed
+    }
+
+    /// Whether operations that are not safe to repeat are retried too.
+    pub fn retries_non_idempotent(&self) -> bool {
+        self.retry_non_idempotent
     }
 
     /// The backoff before attempt `attempt + 1` (`attempt` >= 1): a random duration up to

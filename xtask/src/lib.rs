@@ -8,9 +8,11 @@
 //! - [`metaschema`] (`meta-schema`) and [`refs`] (`unresolved-ref`) check the structure;
 //! - [`rules::progenitor`] and [`rules::house`] hold the named rules, listed in [`rules::catalog`];
 //! - [`examples`] validates examples against their schemas;
-//! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`), panics included;
-//! - [`validate`] ties them together, [`findings`] prints the result, [`codegen`] writes the code;
-//! - [`bench`] runs `benches/` and reads criterion's results into one table.
+//! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`, as are [`limits`],
+//!   which moves the spec's limits into the operation table, and [`passes`], which rewrites
+//!   progenitor's output), panics included;
+//! - [`validate`] ties them together, [`findings`] prints the result, [`readable_client`] writes the code;
+//! - [`bench`](mod@bench) runs `benches/` and reads criterion's results into one table.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

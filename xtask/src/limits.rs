@@ -4,7 +4,7 @@
 //! optional field), `minimum: 1` into `NonZeroU32`, and checks them when *decoding* too, so a longer
 //! name from the server would break a response. Instead, [`strip`] removes every limit from the
 //! document progenitor sees (the generated types carry plain `String`s and integers), and
-//! [`table`] writes the same limits as Rust data: per operation, the rules of its path, query and
+//! [`of_operation`] writes the same limits as Rust data: per operation, the rules of its path, query and
 //! header parameters and of its JSON request body. The SDK's `pre` hook checks a request against
 //! them before anything is sent (`src/operations.rs`). The spec keeps every limit for its readers.
 //! (`pattern` is stripped too, but the house rules forbid it in the spec — `forbidden-keyword` —
