@@ -9,6 +9,9 @@ mod generate;
 #[path = "xtask/src/limits.rs"]
 #[allow(dead_code)]
 mod limits;
+#[path = "xtask/src/paging.rs"]
+#[allow(dead_code)]
+mod paging;
 #[path = "xtask/src/passes.rs"]
 #[allow(dead_code)]
 mod passes;
@@ -19,7 +22,7 @@ const SPEC: &str = "openapi/osm.yaml";
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
-    for shared in ["generate", "limits", "passes"] {
+    for shared in ["generate", "limits", "paging", "passes"] {
         println!("cargo:rerun-if-changed=xtask/src/{shared}.rs");
     }
     match run() {

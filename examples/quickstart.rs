@@ -1,5 +1,6 @@
 //! The ticket flow of Huawei Cloud's documentation, end to end: IAM token, problem types, template,
-//! severities, regions, attachment upload, ticket creation, details, message, urge, download, close.
+//! severities, regions, attachment upload, ticket creation, details, message, urge, download, close
+//! (waiting until the ticket is closed).
 //!
 //! ```text
 //! cargo run --example quickstart
@@ -12,6 +13,7 @@
 //! and closes a real ticket.
 
 use std::error::Error;
+use std::time::Duration;
 
 use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment};
 use huaweicloud_osm::prelude::*;
@@ -214,15 +216,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         )
         .send()
         .await?;
+    // Closing is asynchronous on the real service: wait for it (ShowCaseStatus, with backoff).
     let status = client
-        .show_case_detail_v1()
-        .case_id(case_id.as_str())
-        .send()
-        .await?
-        .into_inner()
-        .case_detail
-        .and_then(|d| d.status);
-    say(format!("ticket {case_id} is now {}", show_status(status)));
+        .wait_for_case_status(&case_id, |s| s.is_closed(), Duration::from_secs(120))
+        .await?;
+    say(format!("ticket {case_id} is now {status}"));
     println!("\nDone.");
     Ok(())
 }

@@ -37,6 +37,8 @@
 //! * [`lenient`]: field types that decode both shapes where the docs contradict themselves.
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
 //! * [`Client::raw`]: any method and path, signed, retried and decoded like an operation.
+//! * [`paginate`]: `.stream()` and `.pages()` on the builders of the 14 paged operations.
+//! * [`wait`]: [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
 //!   limits), which the `pre` hook checks every request against before sending.
@@ -54,10 +56,12 @@ pub mod error;
 mod hooks;
 pub mod lenient;
 pub mod operations;
+pub mod paginate;
 pub mod prelude;
 mod raw;
 pub mod retry;
 pub mod values;
+pub mod wait;
 
 pub use auth::{Credentials, TokenScope};
 pub use client::{ClientBuilder, Region};

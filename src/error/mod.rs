@@ -82,6 +82,17 @@ pub enum Error {
     /// Reading or writing a local file or stream failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// A waiter gave up: what it waited for did not happen in time.
+    #[error("timed out after {waited:?} waiting for {awaited}{}",
+        last.as_deref().map(|l| format!(" (last seen: {l})")).unwrap_or_default())]
+    WaitTimeout {
+        /// What was awaited, e.g. `ticket CS1 to reach the wanted status`.
+        awaited: String,
+        /// How long the waiter waited.
+        waited: std::time::Duration,
+        /// What the last poll saw, when it saw anything.
+        last: Option<String>,
+    },
 }
 
 impl Error {
@@ -152,9 +163,9 @@ impl Error {
         })
     }
 
-    /// A time limit was reached (see [`Error::timeout_kind`]).
+    /// A time limit was reached, a waiter's included (see [`Error::timeout_kind`]).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::WaitTimeout { .. })
     }
 
     /// The call was refused before anything was sent: a bad argument or a limit of the spec.
@@ -177,6 +188,7 @@ impl Error {
     pub fn timeout_kind(&self) -> Option<TimeoutKind> {
         match self {
             Error::Timeout { kind, .. } => Some(*kind),
+            Error::WaitTimeout { .. } => Some(TimeoutKind::Wait),
             _ => None,
         }
     }
@@ -191,6 +203,8 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole operation, retries included ([`crate::ClientBuilder::operation_timeout`]).
     Operation,
+    /// A waiter's whole wait ([`Error::WaitTimeout`]).
+    Wait,
 }
 
 impl fmt::Display for TimeoutKind {
@@ -199,6 +213,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connecting",
             TimeoutKind::Attempt => "the attempt",
             TimeoutKind::Operation => "the operation",
+            TimeoutKind::Wait => "the wait",
         })
     }
 }

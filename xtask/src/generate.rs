@@ -109,6 +109,7 @@ pub fn strip_manual_operations(doc: &mut serde_json::Value) {
 /// must survive a generator panic wrap this in `catch_unwind`.
 pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
     let table = operation_table(&doc)?;
+    let pagings = crate::paging::of_spec(&doc)?;
     let mut doc = doc;
     strip_manual_operations(&mut doc);
     crate::limits::strip(&mut doc);
@@ -128,7 +129,7 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
         .map_err(|e| format!("progenitor httpmock: {e}"))?;
     let mut client: syn::File =
         syn::parse2(client).map_err(|e| format!("generated code does not parse: {e}"))?;
-    let rewritten = crate::passes::apply(&mut client)?;
+    let rewritten = crate::passes::apply(&mut client, &pagings)?;
     if rewritten.sends != operations {
         return Err(format!(
             "the one-error-type pass rewrote {} `send()`s for {operations} operations: progenitor's \

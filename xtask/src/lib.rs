@@ -28,6 +28,7 @@ pub mod limits;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
+pub mod paging;
 pub mod passes;
 pub mod refs;
 pub mod rules;

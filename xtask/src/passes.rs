@@ -18,6 +18,9 @@
 //!   request id in a `crate::error::DecodeContext` so that a body which then fails to decode is
 //!   reported with them.
 //!
+//! * [`paginators`]: every operation with `x-sdk-paging` gets `.stream()` and `.pages()` on its
+//!   builder (`xtask/src/paging.rs` writes them).
+//!
 //! Shared by `build.rs` (through `#[path]`) and the xtask; syn with the `full` feature only.
 
 use syn::{
@@ -34,15 +37,38 @@ pub struct Rewritten {
     pub str_newtypes: usize,
     /// Operation `send()` methods.
     pub sends: usize,
+    /// Builders given `.stream()` and `.pages()`.
+    pub paginators: usize,
 }
 
-/// Runs every pass over the generated client.
-pub fn apply(file: &mut syn::File) -> Result<Rewritten, String> {
+/// Runs every pass over the generated client; `pagings` come from the spec's `x-sdk-paging`.
+pub fn apply(file: &mut syn::File, pagings: &[crate::paging::Paging]) -> Result<Rewritten, String> {
     Ok(Rewritten {
         optional_setters: optional_setters(file)?,
         str_newtypes: str_newtypes(file)?,
         sends: one_error_type(file)?,
+        paginators: paginators(file, pagings)?,
     })
+}
+
+/// Adds the paginators of `pagings` to the operation builders' module; returns how many.
+pub fn paginators(
+    file: &mut syn::File,
+    pagings: &[crate::paging::Paging],
+) -> Result<usize, String> {
+    let builders = module_mut(&mut file.items, "builder")
+        .ok_or("the generated code has no `builder` module")?;
+    for paging in pagings {
+        let source = crate::paging::emit(paging);
+        let code: syn::File = syn::parse_str(&source).map_err(|e| {
+            format!(
+                "the paginator of {} does not parse: {e}",
+                paging.operation_id
+            )
+        })?;
+        builders.extend(code.items);
+    }
+    Ok(pagings.len())
 }
 
 fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {

@@ -51,6 +51,7 @@ pub fn check(spec: &Spec, options: &HouseOptions<'_>, findings: &mut Findings) {
         response_codes(spec, op, findings);
         error_responses(spec, op, findings);
         named_bodies_and_example(spec, op, findings);
+        paging(spec, op, findings);
     }
     additional_properties_false(spec, findings);
     forbidden_keywords(spec, findings);
@@ -516,6 +517,13 @@ fn response_enums(spec: &Spec, ops: &[Operation<'_>], findings: &mut Findings) {
                 "`enum` in a schema that responses contain: a value the server adds later would fail decoding",
             );
         }
+    }
+}
+
+fn paging(spec: &Spec, op: &Operation<'_>, findings: &mut Findings) {
+    if let Some(Err(e)) = crate::paging::of_operation(&spec.doc, op.value) {
+        let p = join(&op.pointer, "x-sdk-paging");
+        findings.add(&catalog::PAGING, spec.line(&p), &p, e);
     }
 }
 

@@ -1,0 +1,311 @@
+//! Paginators from the spec: the `x-sdk-paging` extension of an operation says how its list pages,
+//! and [`crate::passes::paginators`] gives the operation's generated builder `.pages()` and `.stream()` (and the
+//! `crate::paginate::Paged` implementation they run on, inside the builder's own module so that it
+//! can read the position and page size the caller set).
+//!
+//! ```yaml
+//! x-sdk-paging:
+//!   style: offset          # offset: `start` counts items | page: a page number | after-last
+//!   start: offset          # query parameter of the position (offset, page only)
+//!   size: limit            # query parameter of the page size
+//!   first: 1               # first position (page style; default 0 for offset, 1 for page)
+//!   items: incident_info_list   # response field with the items (absent: a binary export, paged whole)
+//!   total: total_count     # response field with the total, when there is one
+//!   key: incident_id       # item field identifying an item (else its whole content)
+//!   cursor:                # after-last only: query parameter <- field of the page's last item
+//!     create_time: create_time
+//! ```
+//!
+//! Shared by `build.rs` (through `#[path]`) and the xtask; std, serde_json and syn only.
+
+use serde_json::Value;
+
+use crate::generate::snake_case;
+
+/// The page size sent when the caller set none: the docs' default where they give one (10 for
+/// ListHasVerifiedContacts, and for the v1.0 `pageSize`), 10 for the others, which state none.
+pub const DEFAULT_SIZE: i32 = 10;
+
+/// How one operation pages, from its `x-sdk-paging`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The operation's `operationId` (also its builder's name).
+    pub operation_id: String,
+    /// `offset`, `page` or `after-last`.
+    pub style: String,
+    /// Query parameter of the position.
+    pub start: Option<String>,
+    /// Query parameter of the page size.
+    pub size: String,
+    /// First position.
+    pub first: i64,
+    /// Response field with the items.
+    pub items: Option<String>,
+    /// Response field with the total.
+    pub total: Option<String>,
+    /// Item field identifying an item.
+    pub key: Option<String>,
+    /// After-last: query parameter <- field of the last item.
+    pub cursor: Vec<(String, String)>,
+    /// Name of the response schema.
+    pub page_type: Option<String>,
+    /// Name of the items' schema.
+    pub item_type: Option<String>,
+}
+
+/// Every operation's paging, in spec order; an error names a malformed extension.
+pub fn of_spec(doc: &Value) -> Result<Vec<Paging>, String> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    for item in paths.values().filter_map(Value::as_object) {
+        for op in item.values() {
+            let Some(ext) = op.get("x-sdk-paging") else {
+                continue;
+            };
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or("an operation with x-sdk-paging has no operationId")?;
+            out.push(parse(doc, id, op, ext).map_err(|e| format!("{id}: x-sdk-paging: {e}"))?);
+        }
+    }
+    Ok(out)
+}
+
+/// The paging of one operation object, if it has `x-sdk-paging` (an error says what is wrong).
+pub fn of_operation(doc: &Value, op: &Value) -> Option<Result<Paging, String>> {
+    let ext = op.get("x-sdk-paging")?;
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Some(parse(doc, id, op, ext))
+}
+
+fn parse(doc: &Value, id: &str, op: &Value, ext: &Value) -> Result<Paging, String> {
+    let text = |key: &str| ext.get(key).and_then(Value::as_str).map(str::to_owned);
+    let style = text("style").ok_or("`style` is missing")?;
+    let first_default = match style.as_str() {
+        "offset" | "after-last" => 0,
+        "page" => 1,
+        other => {
+            return Err(format!(
+                "unknown style `{other}` (offset, page, after-last)"
+            ));
+        }
+    };
+    let start = text("start");
+    if start.is_none() && style != "after-last" {
+        return Err("`start` is missing".into());
+    }
+    let size = text("size").ok_or("`size` is missing")?;
+    let cursor: Vec<(String, String)> = ext
+        .get("cursor")
+        .and_then(Value::as_object)
+        .map(|c| {
+            c.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if style == "after-last" && cursor.is_empty() {
+        return Err("style `after-last` needs a `cursor`".into());
+    }
+    let params: Vec<&str> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str))
+        .collect();
+    for param in start
+        .iter()
+        .chain(std::iter::once(&size))
+        .chain(cursor.iter().map(|(p, _)| p))
+    {
+        if !params.contains(&param.as_str()) {
+            return Err(format!(
+                "`{param}` is not a query parameter of the operation"
+            ));
+        }
+    }
+    let schema_name = |v: &Value| {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(str::to_owned)
+    };
+    let page_type = op
+        .pointer("/responses/200/content/application~1json/schema")
+        .and_then(schema_name);
+    let page_schema = page_type
+        .as_ref()
+        .and_then(|n| doc.pointer(&format!("/components/schemas/{n}")));
+    let items = text("items");
+    let mut item_type = None;
+    if let Some(items) = &items {
+        let prop = page_schema
+            .and_then(|s| s.pointer(&format!("/properties/{items}")))
+            .ok_or_else(|| format!("`{items}` is not a field of the JSON response"))?;
+        item_type = prop
+            .get("items")
+            .and_then(schema_name)
+            .ok_or_else(|| format!("`{items}` is not an array of a named schema"))?
+            .into();
+        let item_schema = doc.pointer(&format!(
+            "/components/schemas/{}",
+            item_type.as_deref().unwrap_or_default()
+        ));
+        for field in text("key").iter().chain(cursor.iter().map(|(_, f)| f)) {
+            if item_schema
+                .and_then(|s| s.pointer(&format!("/properties/{field}")))
+                .is_none()
+            {
+                return Err(format!("`{field}` is not a field of the items"));
+            }
+        }
+    } else if page_type.is_some() {
+        return Err("`items` is missing (only a binary answer pages without items)".into());
+    }
+    if let Some(total) = text("total")
+        && page_schema
+            .and_then(|s| s.pointer(&format!("/properties/{total}")))
+            .is_none()
+    {
+        return Err(format!("`{total}` is not a field of the JSON response"));
+    }
+    Ok(Paging {
+        operation_id: id.to_string(),
+        first: ext
+            .get("first")
+            .and_then(Value::as_i64)
+            .unwrap_or(first_default),
+        style,
+        start,
+        size,
+        items,
+        total: text("total"),
+        key: text("key"),
+        cursor,
+        page_type,
+        item_type,
+    })
+}
+
+/// The Rust name progenitor and typify give a wire name: snake case, keywords suffixed with `_`.
+pub fn rust_name(wire: &str) -> String {
+    let snake = snake_case(wire);
+    match snake.as_str() {
+        "type" | "match" | "ref" | "self" | "crate" | "super" | "mod" | "fn" | "struct"
+        | "enum" | "impl" | "trait" | "use" | "where" | "loop" | "move" | "static" | "const" => {
+            format!("{snake}_")
+        }
+        _ => snake,
+    }
+}
+
+/// The Rust source added to the operation builders' module for `paging`.
+pub fn emit(paging: &Paging) -> String {
+    let op = &paging.operation_id;
+    let size = rust_name(&paging.size);
+    let style = match paging.style.as_str() {
+        "offset" => "Offset",
+        "page" => "Page",
+        _ => "AfterLast",
+    };
+    let (start_read, start_set) = match &paging.start {
+        Some(start) => {
+            let start = rust_name(start);
+            (
+                format!("crate::paginate::Setting::read(self.{start}.clone())?"),
+                format!(".{start}(start)"),
+            )
+        }
+        None => ("None".to_string(), String::new()),
+    };
+    let Some(items) = paging.items.as_deref().map(rust_name) else {
+        // A binary export: each page is the whole answer, collected.
+        return format!(
+            "impl<'a> crate::paginate::Paged<'a> for {op}<'a> {{
+                type Page = ::bytes::Bytes;
+                type Item = ::bytes::Bytes;
+                const PAGING: crate::paginate::Paging = crate::paginate::Paging {{ style: crate::paginate::Style::{style}, first: {first}, default_size: {DEFAULT_SIZE}, counted: false }};
+                fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {{ Ok(({start_read}, crate::paginate::Setting::read(self.{size}.clone())?)) }}
+                fn at(self, start: i32, size: i32) -> Self {{ self{start_set}.{size}(size) }}
+                fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ crate::paginate::collect(self.send().await?).await }}) }}
+                fn items(page: &Self::Page) -> &[Self::Item] {{ ::std::slice::from_ref(page) }}
+                fn len(page: &Self::Page) -> usize {{ page.len() }}
+                fn total(_: &Self::Page) -> Option<i64> {{ None }}
+                fn into_items(page: Self::Page) -> Vec<Self::Item> {{ vec![page] }}
+                fn key(item: &Self::Item) -> String {{ crate::paginate::content_key(&item[..]) }}
+            }}
+            impl<'a> {op}<'a> {{
+                /// Every page of the export, lazily: one request per page, the position advanced by the
+                /// page size, until an empty page (or one identical to the last). The filters and the
+                /// page size set on this builder apply to every page.
+                pub fn pages(self) -> crate::paginate::Pages<'a, ::bytes::Bytes> {{ crate::paginate::pages(self) }}
+            }}",
+            first = paging.first,
+        );
+    };
+    let page_ty = format!("types::{}", paging.page_type.as_deref().unwrap_or_default());
+    let item_ty = format!("types::{}", paging.item_type.as_deref().unwrap_or_default());
+    let total = match &paging.total {
+        Some(t) => format!("page.{}.map(i64::from)", rust_name(t)),
+        None => "None".to_string(),
+    };
+    let key = match &paging.key {
+        Some(k) => format!(
+            "match &item.{} {{ Some(key) => format!(\"{{key:?}}\"), None => crate::paginate::content_key(item) }}",
+            rust_name(k)
+        ),
+        None => "crate::paginate::content_key(item)".to_string(),
+    };
+    let after = if paging.cursor.is_empty() {
+        String::new()
+    } else {
+        let sets: String = paging
+            .cursor
+            .iter()
+            .map(|(param, field)| {
+                format!(
+                    ".{}(last.{}.clone().unwrap_or_default())",
+                    rust_name(param),
+                    rust_name(field)
+                )
+            })
+            .collect();
+        format!(
+            "fn after(self, page: &Self::Page) -> Option<Self> {{ page.{items}.last().map(|last| self{sets}) }}"
+        )
+    };
+    format!(
+        "impl<'a> crate::paginate::Paged<'a> for {op}<'a> {{
+            type Page = {page_ty};
+            type Item = {item_ty};
+            const PAGING: crate::paginate::Paging = crate::paginate::Paging {{ style: crate::paginate::Style::{style}, first: {first}, default_size: {DEFAULT_SIZE}, counted: true }};
+            fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {{ Ok(({start_read}, crate::paginate::Setting::read(self.{size}.clone())?)) }}
+            fn at(self, start: i32, size: i32) -> Self {{ let _ = start; self{start_set}.{size}(size) }}
+            {after}
+            fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ self.send().await.map(ResponseValue::into_inner) }}) }}
+            fn items(page: &Self::Page) -> &[Self::Item] {{ &page.{items} }}
+            fn total(page: &Self::Page) -> Option<i64> {{ {total} }}
+            fn into_items(page: Self::Page) -> Vec<Self::Item> {{ page.{items} }}
+            fn key(item: &Self::Item) -> String {{ {key} }}
+        }}
+        impl<'a> {op}<'a> {{
+            /// Every item of every page (`{items}`), lazily: no request until the stream is polled,
+            /// one request per page. The filters and the page size set on this builder apply to
+            /// every page (the documented default when none is set). The stream ends on an empty
+            /// or short page or when the reported total is reached, never yields an item twice
+            /// (the list may shift while it is read), and ends with the error of a failed page.
+            pub fn stream(self) -> crate::paginate::Items<'a, {item_ty}> {{ crate::paginate::items(self) }}
+            /// Every page, whole (totals included), lazily, ending as [`Self::stream`] does.
+            pub fn pages(self) -> crate::paginate::Pages<'a, {page_ty}> {{ crate::paginate::pages(self) }}
+        }}",
+        first = paging.first,
+    )
+}
