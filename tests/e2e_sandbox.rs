@@ -3,13 +3,15 @@
 //! query arrays sent repeated or comma-joined. Loopback only, no sleeps: time passes with
 //! `Sandbox::advance_clock`.
 
+mod common;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
 use huaweicloud_osm::values::CaseStatus;
-use huaweicloud_osm::{Client, Credentials, Error, types};
+use huaweicloud_osm::{Client, Error, types};
 use osm_sandbox::{Sandbox, archive};
 
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
@@ -20,15 +22,8 @@ const FAULT: &str = "9b1a349c3a2849a391d58c10f9dc55a1";
 /// Product "Elastic Cloud Server".
 const ECS: &str = "a51b98a1eb514f7c9c2509c92697ef76";
 
-/// A client signing with the sandbox's AK/SK.
 fn client(sandbox: &Sandbox) -> Client {
-    let c = sandbox.credentials();
-    Client::builder()
-        .endpoint(sandbox.url())
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
-        .language("en-us")
-        .build()
-        .unwrap()
+    common::sandbox_client(sandbox)
 }
 
 /// The business error of a failed call: (HTTP status, code, message).

@@ -1,6 +1,8 @@
 //! Issue #10's program, as its user wrote it: one error type at every call, plain strings in
 //! builders, typed statuses and actions, and the raw escape hatch, against the sandbox.
 
+mod common;
+
 use huaweicloud_osm::prelude::*; // Client, Credentials, Error, Result, types, CaseAction, CaseStatus, Method, traits
 
 // The program exactly as the issue shows it (hence no rustfmt, and clippy's note that two of its
@@ -53,12 +55,7 @@ async fn story(client: &Client, problem_type: &str) -> Result<()> {
 #[tokio::test]
 async fn the_hand_feel_story_runs_against_the_sandbox() {
     let sandbox = osm_sandbox::Sandbox::start().await.unwrap();
-    let c = sandbox.credentials();
-    let client = Client::builder()
-        .endpoint(sandbox.url())
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
-        .build()
-        .unwrap();
+    let client = common::sandbox_client(&sandbox);
     let problems = client.list_problem_types().send().await.unwrap();
     let problem_type = problems.incident_business_type_list[0]
         .business_type_id

@@ -39,12 +39,7 @@ async fn follow(client: &Client, id: &str) -> Result<()> {
 
 async fn sandbox_client() -> (Sandbox, Client) {
     let sandbox = Sandbox::start().await.unwrap();
-    let c = sandbox.credentials();
-    let client = Client::builder()
-        .endpoint(sandbox.url())
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
-        .build()
-        .unwrap();
+    let client = common::sandbox_client(&sandbox);
     (sandbox, client)
 }
 

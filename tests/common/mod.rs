@@ -33,6 +33,17 @@ pub fn client(server: &MockServer) -> Client {
         .expect("test client builds")
 }
 
+/// A client signing with the sandbox's AK/SK, answers in English.
+pub fn sandbox_client(sandbox: &osm_sandbox::Sandbox) -> Client {
+    let c = sandbox.credentials();
+    Client::builder()
+        .endpoint(sandbox.url())
+        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
+        .language("en-us")
+        .build()
+        .expect("sandbox client builds")
+}
+
 /// Whether the request carries a valid SDK-HMAC-SHA256 signature by [`AK`] over what was received.
 pub fn signature_verifies(req: &HttpMockRequest) -> bool {
     let uri = req.uri();
