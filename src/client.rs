@@ -1,4 +1,5 @@
-//! Building a [`Client`]: endpoint or region, credentials, default headers, timeouts.
+//! Building a [`Client`]: endpoint or region, credentials, default headers, timeouts, proxy and
+//! TLS (the private `transport` module).
 //!
 //! ```no_run
 //! # async fn demo() -> huaweicloud_osm::Result<()> {
@@ -26,6 +27,8 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use progenitor_client::ClientInfo;
+
+mod transport;
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -115,6 +118,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     operation_timeout: Option<Duration>,
     max_response_body: Option<usize>,
+    connectivity: transport::Connectivity,
 }
 
 impl ClientBuilder {
@@ -216,6 +220,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this HTTP proxy, e.g. `http://proxy.example:3128` or
+    /// `http://user:password@proxy.example:3128` (sent as `Proxy-Authorization: Basic`; the password
+    /// never appears in `Debug` or errors). HTTPS requests are tunnelled (`CONNECT`). Without this,
+    /// the standard variables `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lower-case forms) apply. A bad URL makes [`ClientBuilder::build`] fail.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.connectivity.proxy = transport::ProxySetting::Url(url.into().into());
+        self
+    }
+
+    /// Sends requests directly, ignoring the proxy environment variables (and any
+    /// [`ClientBuilder::proxy`] set before).
+    pub fn no_proxy(mut self) -> Self {
+        self.connectivity.proxy = transport::ProxySetting::Disabled;
+        self
+    }
+
+    /// Also trusts the certificates of this PEM text (one or more `BEGIN CERTIFICATE` sections),
+    /// e.g. the root of a private gateway; the platform's roots stay trusted. A PEM without a
+    /// certificate makes [`ClientBuilder::build`] fail.
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
+        self.connectivity.root_certificates.push(pem.to_vec());
+        self
+    }
+
+    /// **Dangerous**: accepts any TLS certificate, expired, self-signed or for another host (the
+    /// connection is still encrypted, but anyone on the network path can pretend to be the server
+    /// and read the requests, signatures and tokens included). For testing against a private
+    /// gateway only, as Huawei's `ignore_ssl_verification`; prefer
+    /// [`ClientBuilder::add_root_certificate`]. Off by default; a warning is logged when a client is
+    /// built with it.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.connectivity.accept_invalid_certs = accept;
+        self
+    }
+
     /// Builds the client. Fails, without panicking, on any bad setting.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = match (&self.endpoint, &self.region) {
@@ -243,12 +283,12 @@ impl ClientBuilder {
             None => return Err(Error::Config("no credentials given".into())),
         };
 
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let tls = self.connectivity.tls_config()?;
+        let http = self.connectivity.http_client(
+            tls,
+            self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        )?;
 
         let auth = self.auth(credentials, &http)?;
         let defaults = Defaults {
@@ -519,6 +559,14 @@ mod tests {
                 .endpoint("http://x")
                 .credentials(Credentials::ak_sk("AK", "SK"))
                 .credentials_from_env(false),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials(creds())
+                .proxy("proxy without scheme"),
+            Client::builder()
+                .endpoint("https://x")
+                .credentials(creds())
+                .add_root_certificate(b"no certificate here"),
             Client::builder()
                 .endpoint("http://x")
                 .credentials_from_env(false),
