@@ -18,8 +18,9 @@
 //! * The operations are generated at build time by progenitor from `openapi/osm.yaml`: one
 //!   builder-style method per operation on [`Client`] (`client.list_cases().limit(10).send()`), the
 //!   request and response types in [`types`].
-//! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
-//! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
+//! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts, proxy and TLS.
+//! * [`auth`]: [`Credentials`] and the provider chain (environment, profile file, instance
+//!   metadata), the account id lookup, the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
 //! * `hooks` (private): signing, default headers and error decoding around every call.
 //! * [`clock`]: `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
 //! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
