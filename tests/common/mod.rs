@@ -3,6 +3,7 @@
 //! examples as fixtures, and the three error checks every operation gets.
 #![allow(dead_code)]
 
+pub mod isolated;
 pub mod net;
 pub mod scripted;
 
