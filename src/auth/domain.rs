@@ -43,13 +43,8 @@ impl DomainLookup {
         http: reqwest::Client,
         user_agent: HeaderValue,
     ) -> Result<Self, Error> {
-        let mut url = iam.clone();
-        url.path_segments_mut()
-            .map_err(|_| Error::Config(format!("IAM endpoint `{iam}` cannot have a path")))?
-            .pop_if_empty()
-            .extend(["v3", "auth", "domains"]);
         Ok(DomainLookup {
-            url,
+            url: super::iam::api_url(iam, &["v3", "auth", "domains"])?,
             http,
             user_agent,
             found: OnceCell::new(),
