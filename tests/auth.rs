@@ -540,6 +540,33 @@ fn signed_by_instance(req: &httpmock::HttpMockRequest) -> bool {
     .is_ok()
 }
 
+/// An OSM server and a metadata service.
+async fn osm_and_metadata() -> (MockServer, MockServer) {
+    (
+        MockServer::start_async().await,
+        MockServer::start_async().await,
+    )
+}
+
+/// The metadata service's answer to the credentials request.
+fn security_key<'a>(metadata: &'a MockServer, status: u16, body: String) -> httpmock::Mock<'a> {
+    metadata.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/openstack/latest/securitykey");
+        then.status(status).body(body);
+    })
+}
+
+/// The error of an instance client's first call.
+async fn instance_call_error(osm: &MockServer, metadata: &MockServer) -> Error {
+    instance_client(osm, metadata)
+        .list_regions_v1()
+        .send()
+        .await
+        .unwrap_err()
+        .into()
+}
+
 fn instance_client(osm: &MockServer, metadata: &MockServer) -> Client {
     Client::builder()
         .endpoint(osm.base_url())
@@ -566,10 +593,7 @@ fn session_put<'a>(metadata: &'a MockServer, status: u16, token: &str) -> httpmo
 #[tokio::test]
 async fn instance_credentials_follow_huawei_s_metadata_protocol() {
     // With a session: the token goes with the credentials request.
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     let put = session_put(&metadata, 200, SESSION);
     let get = metadata.mock(|when, then| {
         when.method(Method::GET)
@@ -596,10 +620,7 @@ async fn instance_credentials_follow_huawei_s_metadata_protocol() {
 
     // Without sessions (404, 405 or 503 to the PUT): the credentials request goes without a token.
     for status in [404, 405, 503] {
-        let (osm, metadata) = (
-            MockServer::start_async().await,
-            MockServer::start_async().await,
-        );
+        let (osm, metadata) = osm_and_metadata().await;
         let put = session_put(&metadata, status, "");
         let get = metadata.mock(|when, then| {
             when.method(Method::GET)
@@ -625,23 +646,11 @@ async fn instance_credentials_follow_huawei_s_metadata_protocol() {
 #[tokio::test]
 async fn metadata_failures_are_errors_and_reach_no_service() {
     // The session request fails otherwise: an error, and no credentials request.
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     session_put(&metadata, 500, "broken");
-    let get = metadata.mock(|when, then| {
-        when.method(Method::GET)
-            .path("/openstack/latest/securitykey");
-        then.status(200).json_body(security_key_body());
-    });
+    let get = security_key(&metadata, 200, security_key_body().to_string());
     let osm_calls = catch_all(&osm);
-    let err: Error = instance_client(&osm, &metadata)
-        .list_regions_v1()
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err = instance_call_error(&osm, &metadata).await;
     assert_eq!(err.status(), Some(500), "{err:?}");
     assert!(
         err.to_string().contains("/meta-data/latest/api/token"),
@@ -651,68 +660,35 @@ async fn metadata_failures_are_errors_and_reach_no_service() {
     osm_calls.assert_calls_async(0).await;
 
     // A 401 opens a new session once; a second 401 is the error.
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     let put = session_put(&metadata, 200, SESSION);
-    let get = metadata.mock(|when, then| {
-        when.method(Method::GET)
-            .path("/openstack/latest/securitykey");
-        then.status(401).body("token expired");
-    });
+    let get = security_key(&metadata, 401, "token expired".into());
     let osm_calls = catch_all(&osm);
-    let err: Error = instance_client(&osm, &metadata)
-        .list_regions_v1()
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err = instance_call_error(&osm, &metadata).await;
     assert_eq!(err.status(), Some(401), "{err:?}");
     put.assert_calls_async(2).await;
     get.assert_calls_async(2).await;
     osm_calls.assert_calls_async(0).await;
 
     // An instance without an agency: no new session helps.
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     let put = session_put(&metadata, 200, SESSION);
-    let get = metadata.mock(|when, then| {
-        when.method(Method::GET)
-            .path("/openstack/latest/securitykey");
-        then.status(401)
-            .body("Please configure Cloud Service Agency first");
-    });
-    let err: Error = instance_client(&osm, &metadata)
-        .list_regions_v1()
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let get = security_key(
+        &metadata,
+        401,
+        "Please configure Cloud Service Agency first".into(),
+    );
+    let err = instance_call_error(&osm, &metadata).await;
     assert!(err.to_string().contains("Cloud Service Agency"), "{err}");
     put.assert_calls_async(1).await;
     get.assert_calls_async(1).await;
 
     // A malformed answer: a clear error that quotes nothing of it.
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     session_put(&metadata, 404, "");
-    metadata.mock(|when, then| {
-        when.method(Method::GET)
-            .path("/openstack/latest/securitykey");
-        then.status(200)
-            .json_body(serde_json::json!({"credential": {"access": TMP_AK, "secret": TMP_SK}}));
-    });
-    let err: Error = instance_client(&osm, &metadata)
-        .list_regions_v1()
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let partial = serde_json::json!({"credential": {"access": TMP_AK, "secret": TMP_SK}});
+    security_key(&metadata, 200, partial.to_string());
+    let err = instance_call_error(&osm, &metadata).await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("securitytoken"), "{shown}");
     assert!(!shown.contains(TMP_SK), "{shown}");
@@ -721,15 +697,9 @@ async fn metadata_failures_are_errors_and_reach_no_service() {
 #[tokio::test]
 async fn no_instance_or_proxy_secret_in_debug_display_errors_or_traces() {
     let captured = captured_traces();
-    let (osm, metadata) = (
-        MockServer::start_async().await,
-        MockServer::start_async().await,
-    );
+    let (osm, metadata) = osm_and_metadata().await;
     session_put(&metadata, 200, SESSION);
-    metadata.mock(|when, then| {
-        when.path("/openstack/latest/securitykey");
-        then.status(200).json_body(security_key_body());
-    });
+    security_key(&metadata, 200, security_key_body().to_string());
     osm.mock(|when, then| {
         when.any_request();
         then.status(401)

@@ -7,6 +7,7 @@
 mod common;
 
 use common::net::{ForwardProxy, TEST_CERT_PEM, TlsFront};
+use common::region_count;
 use huaweicloud_osm::retry::RetryPolicy;
 use huaweicloud_osm::{Client, ClientBuilder, Credentials, Error};
 use osm_sandbox::Sandbox;
@@ -22,19 +23,9 @@ fn builder(sandbox: &Sandbox, endpoint: &str) -> ClientBuilder {
         .retry_policy(RetryPolicy::disabled())
 }
 
-async fn regions(client: &Client) -> Result<usize, Error> {
-    Ok(client
-        .list_regions_v1()
-        .send()
-        .await?
-        .into_inner()
-        .region_list
-        .len())
-}
-
 /// Three different calls, signed (the sandbox checks the signatures, `Host` included).
 async fn some_calls(client: &Client) -> Result<(), Error> {
-    regions(client).await?;
+    region_count(client).await?;
     client.list_sub_types_v1().send().await?;
     client.list_regions().send().await?;
     Ok(())
@@ -90,7 +81,7 @@ async fn proxy_credentials_are_sent_and_never_shown() {
         .proxy(&wrong)
         .build()
         .unwrap();
-    let err = regions(&client).await.unwrap_err();
+    let err = region_count(&client).await.unwrap_err();
     assert_eq!(err.status(), Some(407), "{err:?}");
     assert!(!format!("{err} {err:?} {client:?}").contains("wrong-pw-s3cret"));
     assert_eq!(proxy.refused(), 1);
@@ -122,7 +113,7 @@ async fn a_self_signed_gateway_is_refused_unless_its_certificate_is_trusted() {
 
     // Default: the platform's roots only; the handshake fails, a transport error.
     let client = builder(&sandbox, &gateway.url()).build().unwrap();
-    let err = regions(&client).await.unwrap_err();
+    let err = region_count(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(gateway.handshakes(), 0);
     assert_eq!(sandbox.counters().requests, 0);
@@ -132,7 +123,7 @@ async fn a_self_signed_gateway_is_refused_unless_its_certificate_is_trusted() {
         .add_root_certificate(TEST_CERT_PEM)
         .build()
         .unwrap();
-    assert!(regions(&client).await.unwrap() > 0);
+    assert!(region_count(&client).await.unwrap() > 0);
     assert_eq!(gateway.handshakes(), 1);
 
     // The dangerous switch accepts it too.
@@ -140,7 +131,7 @@ async fn a_self_signed_gateway_is_refused_unless_its_certificate_is_trusted() {
         .danger_accept_invalid_certs(true)
         .build()
         .unwrap();
-    assert!(regions(&client).await.unwrap() > 0);
+    assert!(region_count(&client).await.unwrap() > 0);
     assert_eq!(gateway.handshakes(), 2);
     assert_eq!(sandbox.counters().auth_failures, 0);
 }

@@ -8,21 +8,12 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
+use common::region_count;
 use futures::future::join_all;
 use huaweicloud_osm::auth::Signer;
 use huaweicloud_osm::retry::RetryPolicy;
-use huaweicloud_osm::{Client, Credentials, Error};
+use huaweicloud_osm::{Client, Credentials};
 use osm_sandbox::Sandbox;
-
-async fn regions(client: &Client) -> Result<usize, Error> {
-    Ok(client
-        .list_regions_v1()
-        .send()
-        .await?
-        .into_inner()
-        .region_list
-        .len())
-}
 
 /// AK/SK of the sandbox, without the account id.
 fn ak_sk_only(sandbox: &Sandbox) -> Client {
@@ -56,15 +47,15 @@ async fn ak_sk_without_account_id_looks_it_up_once_for_concurrent_first_calls() 
         "building sends nothing"
     );
 
-    let first: Vec<_> = join_all((0..8).map(|_| regions(&client))).await;
+    let first: Vec<_> = join_all((0..8).map(|_| region_count(&client))).await;
     for r in first {
         assert!(r.unwrap() > 0);
     }
     assert_eq!(sandbox.counters().domain_lookups, 1);
 
     // Later calls, and copies of the client, reuse it.
-    regions(&client).await.unwrap();
-    regions(&client.with_retry_policy(RetryPolicy::disabled()))
+    region_count(&client).await.unwrap();
+    region_count(&client.with_retry_policy(RetryPolicy::disabled()))
         .await
         .unwrap();
     assert_eq!(sandbox.counters().domain_lookups, 1);
@@ -87,7 +78,7 @@ async fn a_refused_lookup_is_the_iam_error_with_the_fix_and_is_tried_again() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let err = regions(&client).await.unwrap_err();
+    let err = region_count(&client).await.unwrap_err();
     assert!(err.is_auth(), "{err}");
     assert_eq!(err.status(), Some(401));
     let shown = err.to_string();
@@ -95,7 +86,7 @@ async fn a_refused_lookup_is_the_iam_error_with_the_fix_and_is_tried_again() {
     assert!(shown.contains("with_domain_id"), "{shown}");
     assert!(shown.contains("HUAWEICLOUD_SDK_DOMAIN_ID"), "{shown}");
     // Nothing reached OSM; the failure is not remembered: the next call asks IAM again.
-    regions(&client).await.unwrap_err();
+    region_count(&client).await.unwrap_err();
     assert_eq!(sandbox.counters().domain_lookups, 2);
     assert_eq!(sandbox.counters().auth_failures, 2);
 }
@@ -110,11 +101,11 @@ async fn instance_credentials_are_fetched_once_and_signed_with_their_security_to
         "building sends nothing"
     );
 
-    let first: Vec<_> = join_all((0..6).map(|_| regions(&client))).await;
+    let first: Vec<_> = join_all((0..6).map(|_| region_count(&client))).await;
     for r in first {
         assert!(r.unwrap() > 0);
     }
-    regions(&client).await.unwrap();
+    region_count(&client).await.unwrap();
     let counters = sandbox.counters();
     assert_eq!(counters.metadata_sessions, 1);
     assert_eq!(counters.instance_credentials, 1);
@@ -137,7 +128,7 @@ async fn instance_credentials_inside_the_refresh_margin_are_fetched_again() {
         Credentials::from_instance_metadata().with_domain_id(&sandbox.credentials().domain_id),
     );
     for _ in 0..3 {
-        regions(&client).await.unwrap();
+        region_count(&client).await.unwrap();
     }
     assert_eq!(sandbox.counters().instance_credentials, 3);
     assert_eq!(sandbox.counters().metadata_sessions, 1);
@@ -150,7 +141,7 @@ async fn instance_credentials_inside_the_refresh_margin_are_fetched_again() {
             .with_metadata_refresh_margin(Duration::from_secs(300)),
     );
     for _ in 0..3 {
-        regions(&client).await.unwrap();
+        region_count(&client).await.unwrap();
     }
     assert_eq!(sandbox.counters().instance_credentials, 4);
     assert_eq!(sandbox.counters().domain_lookups, 0);
@@ -167,13 +158,13 @@ async fn expired_instance_credentials_are_refused_then_replaced() {
         &sandbox,
         Credentials::from_instance_metadata().with_metadata_refresh_margin(Duration::from_secs(60)),
     );
-    regions(&client).await.unwrap();
+    region_count(&client).await.unwrap();
     assert_eq!(sandbox.counters().instance_credentials, 1);
 
     // Two hours pass for the sandbox: its credentials have expired, which the client cannot know
     // from its own clock. The 401 makes it fetch new ones and try once more.
     sandbox.advance_clock(Duration::from_secs(2 * 3600));
-    regions(&client).await.unwrap();
+    region_count(&client).await.unwrap();
     let counters = sandbox.counters();
     assert_eq!(counters.auth_failures, 1);
     assert_eq!(counters.instance_credentials, 2);

@@ -35,6 +35,17 @@ pub fn client(server: &MockServer) -> Client {
         .expect("test client builds")
 }
 
+/// How many regions `ListRegionsV1` lists: one signed call that must succeed end to end.
+pub async fn region_count(client: &Client) -> Result<usize, Error> {
+    Ok(client
+        .list_regions_v1()
+        .send()
+        .await?
+        .into_inner()
+        .region_list
+        .len())
+}
+
 /// Whether the request carries a valid SDK-HMAC-SHA256 signature by [`AK`] over what was received.
 pub fn signature_verifies(req: &HttpMockRequest) -> bool {
     let uri = req.uri();
