@@ -7,10 +7,12 @@
 //! ```
 //!
 //! With no `HUAWEICLOUD_SDK_AK` in the environment it starts a local OSM sandbox (the
-//! `osm-sandbox` crate) and runs against it: no account, no network. With `HUAWEICLOUD_SDK_AK`,
-//! `HUAWEICLOUD_SDK_SK` and `HUAWEICLOUD_SDK_DOMAIN_ID` set it runs against `OSM_ENDPOINT` (default
-//! the international site, `https://osm.ap-southeast-3.myhuaweicloud.com`), where it files, urges
-//! and closes a real ticket.
+//! `osm-sandbox` crate) and runs against it: no account, no network. With `HUAWEICLOUD_SDK_AK` and
+//! `HUAWEICLOUD_SDK_SK` set it runs against `OSM_ENDPOINT` (else `HUAWEICLOUD_SDK_OSM_ENDPOINT` or
+//! `HUAWEICLOUD_SDK_REGION`, else the international site,
+//! `https://osm.ap-southeast-3.myhuaweicloud.com`), where it files, urges and closes a real ticket;
+//! without `HUAWEICLOUD_SDK_DOMAIN_ID` it looks the account id up through IAM
+//! (`HUAWEICLOUD_SDK_IAM_ENDPOINT`, default `https://iam.myhuaweicloud.com`).
 
 use std::error::Error;
 use std::time::Duration;
@@ -225,22 +227,43 @@ async fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// A client for the sandbox (no credentials in the environment) or for the real service.
+/// A client for the sandbox (no credentials in the environment) or for the service the
+/// environment names.
 async fn connect() -> Result<(Client, Option<osm_sandbox::Sandbox>), Box<dyn Error>> {
-    step(1, "token");
+    step(1, "credentials");
+    // Only the variables (not the profile file or the instance metadata of the rest of the
+    // provider chain): without HUAWEICLOUD_SDK_AK this runs against the sandbox, whatever else the
+    // machine has.
     if let Some(credentials) = Credentials::from_env()? {
-        let endpoint = match std::env::var("OSM_ENDPOINT") {
-            Ok(url) if !url.is_empty() => url,
-            _ => Region::AP_SOUTHEAST_3.endpoint()?,
-        };
+        use huaweicloud_osm::client::{ENV_OSM_ENDPOINT, ENV_REGION};
+        let account_given = credentials.domain_id().is_some();
+        let mut builder = Client::builder().credentials(credentials);
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(url) = env("OSM_ENDPOINT") {
+            builder = builder.endpoint(url);
+        } else if [ENV_OSM_ENDPOINT, ENV_REGION]
+            .iter()
+            .all(|v| env(v).is_none())
+        {
+            builder = builder.region(Region::AP_SOUTHEAST_3);
+        }
+        let client = builder.build()?;
         say(format!(
-            "AK/SK from the environment, signing every request for {endpoint}"
+            "AK/SK from the environment, signing every request for {}",
+            progenitor_client::ClientInfo::baseurl(&client)
         ));
-        say("(no IAM token needed; this run files a real ticket and closes it)");
-        let client = Client::builder()
-            .endpoint(endpoint)
-            .credentials(credentials)
-            .build()?;
+        let account = client.resolve_domain_id().await?.unwrap_or_default();
+        if account_given {
+            say(format!(
+                "account (domain) id {account} from the environment"
+            ));
+        } else {
+            say(format!(
+                "no HUAWEICLOUD_SDK_DOMAIN_ID: account (domain) id {account} looked up through IAM \
+                 (GET /v3/auth/domains, once per client)"
+            ));
+        }
+        say("(no IAM token needed; this run files a ticket and closes it)");
         return Ok((client, None));
     }
     let sandbox = osm_sandbox::Sandbox::start().await?;

@@ -1,4 +1,5 @@
-//! Building a [`Client`]: endpoint or region, credentials, default headers, timeouts.
+//! Building a [`Client`]: endpoint or region, credentials, default headers, timeouts, proxy and
+//! TLS (the private `transport` module).
 //!
 //! ```no_run
 //! # async fn demo() -> huaweicloud_osm::Result<()> {
@@ -17,15 +18,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
-use secrecy::ExposeSecret;
 
 use crate::Client;
-use crate::auth::credentials::{self, AkSkCredentials, Credentials};
+use crate::auth::credentials::{self, Credentials};
+use crate::auth::domain::{DomainId, DomainLookup};
 use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, LoginSource, TokenSource};
+use crate::auth::keys::{KeySource, SigningKeys};
+use crate::auth::metadata::{METADATA_TIMEOUT, MetadataSource};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use progenitor_client::ClientInfo;
+
+mod transport;
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,6 +41,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 pub(crate) const MAX_JSON_BODY: usize = 64 * 1024 * 1024;
 /// User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!("huaweicloud-osm-rust/", env!("CARGO_PKG_VERSION"));
+/// Environment variable with the OSM endpoint URL, used when the builder is given neither an
+/// endpoint nor a region (ours; Huawei's SDKs take the endpoint in code).
+pub const ENV_OSM_ENDPOINT: &str = "HUAWEICLOUD_SDK_OSM_ENDPOINT";
+/// Environment variable with the region id (e.g. `ap-southeast-3`), used when the builder is given
+/// neither an endpoint nor a region and [`ENV_OSM_ENDPOINT`] is not set (ours). Its endpoint is
+/// [`Region::endpoint`], which `HUAWEICLOUD_SDK_REGION_OSM_{REGION}` overrides.
+pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
 
 /// A Huawei Cloud region hosting OSM. Any region id is accepted; the known ones are constants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,7 +112,7 @@ impl From<&str> for Region {
 }
 
 /// Builds a [`Client`]. Every setting is optional except where to send requests (an endpoint or a
-/// region) and credentials (explicit, or `HUAWEICLOUD_SDK_*` in the environment).
+/// region, given or from the environment) and credentials (given, or from the provider chain).
 #[derive(Debug, Default, Clone)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
@@ -118,11 +130,13 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     operation_timeout: Option<Duration>,
     max_response_body: Option<usize>,
+    connectivity: transport::Connectivity,
 }
 
 impl ClientBuilder {
     /// Sends requests to this URL (e.g. `https://osm.cn-south-1.myhuaweicloud.com`, or a sandbox).
-    /// Wins over [`ClientBuilder::region`].
+    /// Wins over [`ClientBuilder::region`]. With neither, [`ENV_OSM_ENDPOINT`], then [`ENV_REGION`]
+    /// say where.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -134,21 +148,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Authenticates with these credentials (wins over the environment).
+    /// Authenticates with these credentials (wins over the provider chain: environment, profile
+    /// file, instance metadata; see [`Credentials::from_chain`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
 
     /// The account (domain) id sent as `X-Domain-Id` with AK/SK credentials (wins over the one in
-    /// the credentials and `HUAWEICLOUD_SDK_DOMAIN_ID`).
+    /// the credentials and `HUAWEICLOUD_SDK_DOMAIN_ID`). Without any, the first call looks it up
+    /// through IAM (`GET {iam}/v3/auth/domains`, signed with the same keys) and the client keeps it.
     pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into());
         self
     }
 
-    /// IAM endpoint for password logins (default `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
-    /// `https://iam.myhuaweicloud.com`).
+    /// IAM endpoint for password logins and the account id lookup (default
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else `https://iam.myhuaweicloud.com`).
     pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
         self.iam_endpoint = Some(url.into());
         self
@@ -212,48 +228,78 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to read credentials from `HUAWEICLOUD_SDK_*`, then from the profile file
-    /// (`~/.huaweicloud/credentials`), when none were given (default true).
+    /// Whether to take credentials from the provider chain ([`Credentials::from_chain`]: the
+    /// `HUAWEICLOUD_SDK_*` variables, then the profile file `~/.huaweicloud/credentials`, then, when
+    /// enabled, the instance metadata service) when none were given (default true).
     pub fn credentials_from_env(mut self, enabled: bool) -> Self {
         self.from_env = Some(enabled);
         self
     }
 
-    /// Builds the client. Fails, without panicking, on any bad setting.
+    /// Sends every request through this HTTP proxy, e.g. `http://proxy.example:3128` or
+    /// `http://user:password@proxy.example:3128` (sent as `Proxy-Authorization: Basic`; the password
+    /// never appears in `Debug` or errors). HTTPS requests are tunnelled (`CONNECT`). Without this,
+    /// the standard variables `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
+    /// lower-case forms) apply. A bad URL makes [`ClientBuilder::build`] fail.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.connectivity.proxy = transport::ProxySetting::Url(url.into().into());
+        self
+    }
+
+    /// Sends requests directly, ignoring the proxy environment variables (and any
+    /// [`ClientBuilder::proxy`] set before).
+    pub fn no_proxy(mut self) -> Self {
+        self.connectivity.proxy = transport::ProxySetting::Disabled;
+        self
+    }
+
+    /// Also trusts the certificates of this PEM text (one or more `BEGIN CERTIFICATE` sections),
+    /// e.g. the root of a private gateway; the platform's roots stay trusted. A PEM without a
+    /// certificate makes [`ClientBuilder::build`] fail.
+    pub fn add_root_certificate(mut self, pem: &[u8]) -> Self {
+        self.connectivity.root_certificates.push(pem.to_vec());
+        self
+    }
+
+    /// **Dangerous**: accepts any TLS certificate, expired, self-signed or for another host (the
+    /// connection is still encrypted, but anyone on the network path can pretend to be the server
+    /// and read the requests, signatures and tokens included). For testing against a private
+    /// gateway only, as Huawei's `ignore_ssl_verification`; prefer
+    /// [`ClientBuilder::add_root_certificate`]. Off by default; a warning is logged when a client is
+    /// built with it.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.connectivity.accept_invalid_certs = accept;
+        self
+    }
+
+    /// Builds the client. Fails, without panicking, on any bad setting. Sends nothing: the account
+    /// id lookup, IAM logins and instance credentials happen on the first call that needs them.
     pub fn build(self) -> Result<Client, Error> {
-        let endpoint = match (&self.endpoint, &self.region) {
-            (Some(url), _) => url.clone(),
-            (None, Some(region)) => region.endpoint()?,
-            (None, None) => {
-                return Err(Error::Config(
-                    "no endpoint: set `.endpoint(url)` or `.region(region)`".into(),
-                ));
-            }
-        };
+        let endpoint = self.endpoint_url()?;
         let base = parse_http_url(&endpoint, "endpoint")?;
         let baseurl = base.as_str().trim_end_matches('/').to_string();
 
         let credentials = match self.credentials.clone() {
             Some(c) => c,
-            None if self.from_env != Some(false) => Credentials::from_env_or_profile()?.ok_or_else(|| {
-                Error::Config(format!(
-                    "no credentials: pass `.credentials(..)`, set {} and {}, or write a [global] \
-                     section in ~/.huaweicloud/credentials",
-                    credentials::ENV_AK,
-                    credentials::ENV_SK
-                ))
-            })?,
+            None if self.from_env != Some(false) => {
+                Credentials::from_chain()?.ok_or_else(|| {
+                    Error::Config(format!(
+                        "no credentials: {}",
+                        Credentials::chain_description()
+                    ))
+                })?
+            }
             None => return Err(Error::Config("no credentials given".into())),
         };
 
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let tls = self.connectivity.tls_config()?;
+        let http = self.connectivity.http_client(
+            tls.clone(),
+            self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        )?;
 
-        let auth = self.auth(credentials, &http)?;
+        let auth = self.auth(credentials, &http, tls)?;
         let defaults = Defaults {
             language: header_value(self.language.as_deref(), "language")?,
             time_zone: header_value(self.time_zone.as_deref(), "time zone")?,
@@ -283,59 +329,102 @@ impl ClientBuilder {
         Ok(Client::new_with_client(&baseurl, http, shared))
     }
 
-    fn auth(&self, credentials: Credentials, http: &reqwest::Client) -> Result<Auth, Error> {
+    /// Where requests go: the endpoint, else the region's endpoint, else [`ENV_OSM_ENDPOINT`], else
+    /// the endpoint of the region [`ENV_REGION`] names.
+    fn endpoint_url(&self) -> Result<String, Error> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        match (&self.endpoint, &self.region) {
+            (Some(url), _) => Ok(url.clone()),
+            (None, Some(region)) => region.endpoint(),
+            (None, None) => match (env(ENV_OSM_ENDPOINT), env(ENV_REGION)) {
+                (Some(url), _) => Ok(url),
+                (None, Some(region)) => Region::new(region.trim()).endpoint(),
+                (None, None) => Err(Error::Config(format!(
+                    "no endpoint: set `.endpoint(url)` or `.region(region)`, or {ENV_OSM_ENDPOINT} \
+                     or {ENV_REGION}"
+                ))),
+            },
+        }
+    }
+
+    fn auth(
+        &self,
+        credentials: Credentials,
+        http: &reqwest::Client,
+        tls: rustls::ClientConfig,
+    ) -> Result<Auth, Error> {
         Ok(match credentials {
-            Credentials::AkSk(mut c) => {
-                if let Some(id) = self.domain_id.clone() {
-                    c.domain_id = Some(id);
-                }
-                if c.domain_id.is_none() {
-                    c.domain_id = std::env::var(credentials::ENV_DOMAIN_ID)
-                        .ok()
-                        .filter(|v| !v.is_empty());
-                }
-                let domain_id = c.domain_id.clone().ok_or_else(|| {
-                    Error::Config(format!(
-                        "OSM is a global service: AK/SK credentials need the account (domain) id; \
-                         set `.domain_id(..)` or {}",
-                        credentials::ENV_DOMAIN_ID
-                    ))
-                })?;
-                let domain_id =
-                    header_value(Some(&domain_id), "domain id")?.expect("a value was given");
-                let security_token = match &c.security_token {
-                    Some(t) => {
-                        let mut v = HeaderValue::from_str(t.expose_secret()).map_err(|_| {
-                            Error::Config("the security token is not a valid header value".into())
-                        })?;
-                        v.set_sensitive(true);
-                        Some(v)
-                    }
-                    None => None,
+            Credentials::AkSk(c) => Auth::AkSk {
+                keys: KeySource::Fixed(Arc::new(SigningKeys::new(
+                    c.signer,
+                    c.security_token.as_ref(),
+                )?)),
+                domain_id: self.account_id(c.domain_id, http)?,
+            },
+            Credentials::InstanceMetadata(m) => {
+                let endpoint = m.endpoint(|name| std::env::var(name).ok());
+                let endpoint = parse_http_url(&endpoint, "metadata endpoint")?;
+                // The metadata service is link-local: never through a proxy, and quick to answer.
+                let direct = transport::Connectivity {
+                    proxy: transport::ProxySetting::Disabled,
+                    ..self.connectivity.clone()
                 };
+                let metadata_http = direct.http_client(tls, METADATA_TIMEOUT, METADATA_TIMEOUT)?;
                 Auth::AkSk {
-                    creds: c,
-                    domain_id,
-                    security_token,
+                    keys: KeySource::Metadata(Box::new(MetadataSource::new(
+                        endpoint,
+                        metadata_http,
+                        m.refresh_margin,
+                    ))),
+                    domain_id: self.account_id(m.domain_id, http)?,
                 }
             }
             Credentials::Token(t) => Auth::Token(TokenSource::Static(t)),
             Credentials::Password(login) => {
-                let endpoint = self
-                    .iam_endpoint
-                    .clone()
-                    .or_else(|| std::env::var(credentials::ENV_IAM_ENDPOINT).ok())
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_string());
                 Auth::Token(TokenSource::Login(Box::new(LoginSource {
                     login,
-                    endpoint: parse_http_url(&endpoint, "IAM endpoint")?,
+                    endpoint: self.iam_endpoint_url()?,
                     http: http.clone(),
                     cache: Default::default(),
                     refresh_margin: self.token_refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
                 })))
             }
         })
+    }
+
+    /// The account id: the builder's, else the credentials', else `HUAWEICLOUD_SDK_DOMAIN_ID`, else
+    /// looked up through IAM on first use.
+    fn account_id(
+        &self,
+        from_credentials: Option<String>,
+        http: &reqwest::Client,
+    ) -> Result<DomainId, Error> {
+        let known = self.domain_id.clone().or(from_credentials).or_else(|| {
+            std::env::var(credentials::ENV_DOMAIN_ID)
+                .ok()
+                .filter(|v| !v.is_empty())
+        });
+        Ok(match known {
+            Some(id) => {
+                DomainId::Known(header_value(Some(&id), "domain id")?.expect("a value was given"))
+            }
+            None => DomainId::Lookup(Box::new(DomainLookup::new(
+                &self.iam_endpoint_url()?,
+                http.clone(),
+                HeaderValue::from_static(USER_AGENT),
+            )?)),
+        })
+    }
+
+    /// The IAM endpoint: the builder's, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the global one.
+    fn iam_endpoint_url(&self) -> Result<reqwest::Url, Error> {
+        let endpoint = self
+            .iam_endpoint
+            .clone()
+            .or_else(|| std::env::var(credentials::ENV_IAM_ENDPOINT).ok())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_string());
+        parse_http_url(&endpoint, "IAM endpoint")
     }
 }
 
@@ -383,7 +472,9 @@ pub(crate) struct CallConfig {
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let auth = match &self.state.auth {
-            Auth::AkSk { creds, .. } => format!("{creds:?}"),
+            Auth::AkSk { keys, domain_id } => {
+                format!("{}, domain_id: {}", keys.describe(), domain_id.describe())
+            }
             Auth::Token(TokenSource::Static(_)) => "Token([redacted])".into(),
             Auth::Token(TokenSource::Login(source)) => {
                 format!(
@@ -413,12 +504,27 @@ pub(crate) struct State {
 }
 
 pub(crate) enum Auth {
+    /// AK/SK signing, with the account id in `X-Domain-Id`.
     AkSk {
-        creds: AkSkCredentials,
-        domain_id: HeaderValue,
-        security_token: Option<HeaderValue>,
+        keys: KeySource,
+        domain_id: DomainId,
     },
+    /// An IAM token in `X-Auth-Token`.
     Token(TokenSource),
+}
+
+impl Auth {
+    /// Forgets credentials that can be obtained again (an IAM token, instance credentials) after
+    /// the service refused them; `false` when there is nothing to obtain again.
+    pub(crate) async fn invalidate(&self) -> bool {
+        match self {
+            Auth::AkSk { keys, .. } => keys.invalidate().await,
+            Auth::Token(source) => {
+                source.invalidate().await;
+                true
+            }
+        }
+    }
 }
 
 pub(crate) struct Defaults {
@@ -431,6 +537,31 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A client configured by the environment alone, as `aws_config::load_from_env()`: where
+    /// ([`ENV_OSM_ENDPOINT`], or [`ENV_REGION`] with `HUAWEICLOUD_SDK_REGION_OSM_{REGION}`), the
+    /// credentials of the provider chain ([`Credentials::from_chain`]), the IAM endpoint
+    /// (`HUAWEICLOUD_SDK_IAM_ENDPOINT`) and the proxy (`HTTPS_PROXY`, …). Same as
+    /// `Client::builder().build()`.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().build()
+    }
+
+    /// The account (domain) id AK/SK requests carry: the configured one, or the one looked up
+    /// through IAM (on the first call, once per client; this method can do it up front). `None`
+    /// with IAM token authentication, which sends no account id.
+    ///
+    /// Fails with [`Error::Config`] when IAM lists no account or several, with the IAM error when
+    /// it refuses the lookup, or with the failure to obtain instance credentials.
+    pub async fn resolve_domain_id(&self) -> Result<Option<String>, Error> {
+        let state = &self.inner().state;
+        let Auth::AkSk { keys, domain_id } = &state.auth else {
+            return Ok(None);
+        };
+        let keys = keys.current(&state.clock).await?;
+        let id = domain_id.get(&keys, &state.clock).await?;
+        Ok(Some(String::from_utf8_lossy(id.as_bytes()).into_owned()))
     }
 
     /// Seconds added to the local clock when signing (learned from the server; 0 at first).
@@ -516,10 +647,22 @@ mod tests {
                 .endpoint("http://x")
                 .credentials(creds())
                 .language("a\nb"),
+            // No account id: it will be looked up, which needs a usable IAM endpoint.
             Client::builder()
                 .endpoint("http://x")
                 .credentials(Credentials::ak_sk("AK", "SK"))
-                .credentials_from_env(false),
+                .iam_endpoint("iam without scheme"),
+            Client::builder().endpoint("http://x").credentials(
+                Credentials::from_instance_metadata().with_metadata_endpoint("nowhere"),
+            ),
+            Client::builder()
+                .endpoint("http://x")
+                .credentials(creds())
+                .proxy("proxy without scheme"),
+            Client::builder()
+                .endpoint("https://x")
+                .credentials(creds())
+                .add_root_certificate(b"no certificate here"),
             Client::builder()
                 .endpoint("http://x")
                 .credentials_from_env(false),
@@ -528,6 +671,22 @@ mod tests {
             let err = b.clone().build().unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{b:?}: {err}");
         }
+    }
+
+    #[test]
+    fn ak_sk_without_an_account_id_builds_offline() {
+        let c = Client::builder()
+            .endpoint("http://127.0.0.1:1")
+            .iam_endpoint("http://127.0.0.1:2")
+            .credentials(Credentials::ak_sk("AK", "SK"))
+            .credentials_from_env(false)
+            .build()
+            .unwrap();
+        let s = format!("{c:?}");
+        assert!(
+            s.contains("to be looked up at http://127.0.0.1:2/v3/auth/domains"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@ use crate::Client;
 use crate::client::{Auth, State};
 use crate::clock;
 use crate::error::{
-    self, DecodeContext, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, ServiceError,
-    envelope_response, local_error,
+    self, DecodeContext, LOCAL_CONFIG, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT,
+    ServiceError, envelope_response, local_error,
 };
 use crate::operations;
 use crate::retry::{self, Outcome};
@@ -34,7 +34,6 @@ const X_LANGUAGE: HeaderName = HeaderName::from_static("x-language");
 const X_TIME_ZONE: HeaderName = HeaderName::from_static("x-time-zone");
 const X_SITE: HeaderName = HeaderName::from_static("x-site");
 const X_DOMAIN_ID: HeaderName = HeaderName::from_static("x-domain-id");
-const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 
 impl ClientHooks<crate::client::Shared> for Client {
@@ -225,8 +224,7 @@ async fn attempts(
         // 401: never retried as such; once after a token refresh or a clock correction.
         let mut fixed_401 = false;
         if outcome == Outcome::Status(401) {
-            if let (Auth::Token(source), false) = (&state.auth, token_refreshed) {
-                source.invalidate().await;
+            if !token_refreshed && state.auth.invalidate().await {
                 token_refreshed = true;
                 fixed_401 = true;
             } else if !clock_corrected && error.is_some_and(is_signature_expired) {
@@ -314,37 +312,40 @@ fn learn_clock(state: &State, server: Option<SystemTime>) {
     }
 }
 
-/// Signs the request or adds the IAM token. A failure becomes an error response (for instance the
-/// IAM login's own answer, so callers see it as a [`ServiceError`]) or a transport error.
+/// Signs the request (with the current keys and the account id, looked up on first use) or adds
+/// the IAM token. A failure becomes an error response (for instance IAM's own answer, so callers
+/// see it as a [`ServiceError`]) or a transport error.
 async fn authenticate(
     state: &State,
     request: &mut reqwest::Request,
 ) -> Result<(), reqwest::Result<reqwest::Response>> {
     match &state.auth {
-        Auth::AkSk {
-            creds,
-            domain_id,
-            security_token,
-        } => {
-            let headers = request.headers_mut();
-            headers.insert(X_DOMAIN_ID, domain_id.clone());
-            if let Some(token) = security_token {
-                headers.insert(X_SECURITY_TOKEN, token.clone());
-            }
+        Auth::AkSk { keys, domain_id } => {
+            let keys = keys.current(&state.clock).await.map_err(|e| {
+                auth_failure(
+                    e,
+                    "cannot obtain credentials from the instance metadata service",
+                )
+            })?;
+            let domain_id = domain_id
+                .get(&keys, &state.clock)
+                .await
+                .map_err(|e| auth_failure(e, "cannot determine the account (domain) id"))?;
+            request.headers_mut().insert(X_DOMAIN_ID, domain_id);
             let date = clock::sdk_date(state.clock.now());
-            creds
-                .signer
-                .sign_request(request, &date)
-                .map(|_| ())
-                .map_err(|e| {
-                    Ok(local_error(
-                        LOCAL_INVALID_REQUEST,
-                        &format!("cannot sign the request: {e}"),
-                    ))
-                })
+            keys.sign(request, &date).map_err(|e| {
+                Ok(local_error(
+                    LOCAL_INVALID_REQUEST,
+                    &format!("cannot sign the request: {e}"),
+                ))
+            })
         }
-        Auth::Token(source) => match source.token(&state.clock).await {
-            Ok(token) => match HeaderValue::from_str(token.expose_secret()) {
+        Auth::Token(source) => {
+            let token = source
+                .token(&state.clock)
+                .await
+                .map_err(|e| auth_failure(e, "cannot obtain an IAM token"))?;
+            match HeaderValue::from_str(token.expose_secret()) {
                 Ok(mut v) => {
                     v.set_sensitive(true);
                     request.headers_mut().insert(X_AUTH_TOKEN, v);
@@ -354,13 +355,25 @@ async fn authenticate(
                     LOCAL_INVALID_REQUEST,
                     "the IAM token is not a valid header value",
                 ))),
-            },
-            Err(crate::Error::Service(e)) => Err(Ok(envelope_response(&e))),
-            Err(crate::Error::Transport(e)) => Err(Err(e)),
-            Err(e) => Err(Ok(local_error(
-                LOCAL_INVALID_REQUEST,
-                &format!("cannot obtain an IAM token: {e}"),
-            ))),
-        },
+            }
+        }
+    }
+}
+
+/// What the caller gets when credentials could not be obtained: the service's answer (IAM, the
+/// metadata service) as a service error, a transport failure (timeouts included) as itself, a
+/// configuration problem (no account id, say) as [`crate::Error::Config`], anything else as an
+/// invalid request, each saying what was being done.
+fn auth_failure(e: crate::Error, doing: &str) -> reqwest::Result<reqwest::Response> {
+    match e {
+        crate::Error::Service(e) => Ok(envelope_response(&e)),
+        crate::Error::Transport(e)
+        | crate::Error::Timeout {
+            source: Some(e), ..
+        } => Err(e),
+        crate::Error::Config(message) => {
+            Ok(local_error(LOCAL_CONFIG, &format!("{doing}: {message}")))
+        }
+        e => Ok(local_error(LOCAL_INVALID_REQUEST, &format!("{doing}: {e}"))),
     }
 }

@@ -28,8 +28,9 @@
 //!   request and response types in [`types`]. Every `send()` returns [`Result`]; builder setters
 //!   take `&str`/`String` for text, optional fields included ([`convert`]).
 //! * [`prelude`]: what a program imports.
-//! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
-//! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
+//! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts, proxy and TLS.
+//! * [`auth`]: [`Credentials`] and the provider chain (environment, profile file, instance
+//!   metadata), the account id lookup, the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
 //! * [`error`]: the one [`Error`] every call returns, [`ServiceError`], the documented
 //!   [`error::codes`], and (privately) the whole error path from answer to `Error`.
 //! * [`values`]: the documented value sets: [`values::CaseStatus`] (open), [`values::CaseAction`]

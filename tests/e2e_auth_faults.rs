@@ -3,6 +3,8 @@
 //! and injected faults (server errors, 429 with `Retry-After`, dropped connections, latency, clock
 //! offset), deterministic from a seed. Loopback only, no sleeps.
 
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use huaweicloud_osm::auth::Signer;
@@ -66,7 +68,7 @@ async fn raw_get(sandbox: &Sandbox, path: &str) -> reqwest::Response {
 /// One plain HTTP client for the raw requests (building one per request is slow).
 fn http() -> &'static reqwest::Client {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    HTTP.get_or_init(reqwest::Client::new)
+    HTTP.get_or_init(common::net::raw_http)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +89,9 @@ async fn ak_sk_signatures_are_verified_like_the_gateway() {
     assert_eq!(sandbox.counters().auth_failures, 3);
 
     // No credentials at all.
-    let response = reqwest::get(format!("{}/v1.0/servicerequest/case/region", sandbox.url()))
+    let response = http()
+        .get(format!("{}/v1.0/servicerequest/case/region", sandbox.url()))
+        .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 401);
@@ -181,7 +185,7 @@ async fn requests_signed_like_the_official_go_sdk_verify() {
         &date,
     );
     assert_eq!(signature.signed_headers, "x-domain-id;x-sdk-date");
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{}/v2/servicerequest/labels", sandbox.url()))
         .header("X-Domain-Id", &c.domain_id)
         .header("X-Sdk-Date", &date)
@@ -243,7 +247,7 @@ async fn iam_password_login_gives_a_token_that_expires() {
     );
 
     // The login answer itself: 201 and X-Subject-Token.
-    let response = reqwest::Client::new()
+    let response = http()
         .post(format!("{}/v3/auth/tokens", sandbox.url()))
         .json(&serde_json::json!({"auth": {
             "identity": {"methods": ["password"], "password": {"user": {

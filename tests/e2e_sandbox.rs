@@ -885,7 +885,14 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
         .unwrap()
         .into_inner();
     let url = urls.accessory_urls[0].accessory_url.clone().unwrap();
-    let fetched = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    let fetched = http()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(fetched.as_ref(), pdf.as_slice());
 
     // Delete, then it is gone.
@@ -1329,7 +1336,7 @@ async fn signed_with(
 /// One plain HTTP client for the raw requests (building one per request is slow).
 fn http() -> &'static reqwest::Client {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    HTTP.get_or_init(reqwest::Client::new)
+    HTTP.get_or_init(common::net::raw_http)
 }
 
 /// `YYYYMMDDTHHMMSSZ`.

@@ -275,9 +275,19 @@ pub fn sdk_client(url: &str) -> huaweicloud_osm::Client {
 }
 
 /// The baseline: a `reqwest::Client` built as the SDK builds its own (same crate and features:
-/// rustls, no default features; same timeouts, no redirects).
+/// rustls on `ring`, no default features; same timeouts, no redirects).
 pub fn raw_client() -> reqwest::Client {
+    // The SDK hands reqwest a rustls configuration on the `ring` provider; so does the baseline
+    // (plain HTTP to loopback: no roots needed).
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default versions")
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(120))
         .redirect(reqwest::redirect::Policy::none())

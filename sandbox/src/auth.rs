@@ -4,9 +4,13 @@
 //!   `SignedHeaders` ([`huaweicloud_osm::auth::signer::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
+//! * Temporary AK/SK issued by the instance metadata service ([`crate::metadata`]) are accepted with
+//!   the `X-Security-Token` issued with them, until they expire (business time).
 //! * IAM tokens: `POST /v3/auth/tokens` with a password login of the configured user answers 201
 //!   with the token in `X-Subject-Token`; the token is then accepted as `X-Auth-Token` for 24 hours
 //!   of business time.
+//! * The account lookup: `GET /v3/auth/domains`, signed (no `X-Domain-Id` needed), answers the
+//!   account as `{"domains":[{"id","name","enabled":true}]}`.
 
 use std::collections::HashMap;
 
@@ -80,6 +84,12 @@ pub(crate) type Tokens = HashMap<String, Token>;
 
 /// Who sent the request, or why it is refused.
 pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who, OsmError> {
+    caller(app, parts, body, true)
+}
+
+/// Who sent the request; with `domain_required`, AK/SK requests must name the account in
+/// `X-Domain-Id` (OSM's gateway), without it they need not (IAM).
+fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Result<Who, OsmError> {
     let headers = &parts.headers;
     if let Some(token) = header(headers, "x-auth-token") {
         let tokens = app.tokens.lock().expect("token lock");
@@ -109,8 +119,13 @@ pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who,
         body,
     };
     let creds = &app.credentials;
+    let issued = app.metadata.lock().expect("metadata lock");
     let verified = signer::verify(&received, |ak| {
-        (ak == creds.access_key).then(|| creds.secret_key.clone())
+        if ak == creds.access_key {
+            Some(creds.secret_key.clone())
+        } else {
+            issued.temporary(ak).map(|t| t.secret_key.clone())
+        }
     })
     .map_err(|e| match e {
         VerifyError::UnknownAccessKey(ak) => {
@@ -133,6 +148,27 @@ pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who,
             clock::sdk_date(server)
         )));
     }
+    if let Some(temporary) = issued.temporary(&verified.access_key) {
+        match header(headers, "x-security-token") {
+            Some(t) if t == temporary.security_token => {}
+            Some(_) => {
+                return Err(OsmError::unauthorized(
+                    "the security token does not belong to the access key",
+                ));
+            }
+            None => {
+                return Err(OsmError::unauthorized(
+                    "x-security-token not found: a temporary access key needs its security token",
+                ));
+            }
+        }
+        if temporary.expires_ms <= app.clock.now_ms() {
+            return Err(OsmError::unauthorized(&format!(
+                "the security token expired, expires_at: {}",
+                clock::iam_time(temporary.expires_ms)
+            )));
+        }
+    }
     match header(headers, "x-domain-id") {
         Some(d) if d == creds.domain_id => {}
         Some(d) => {
@@ -140,9 +176,38 @@ pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who,
                 "the domain id {d} does not match the AK's account"
             )));
         }
-        None => return Err(OsmError::unauthorized("x-domain-id not found")),
+        None if domain_required => return Err(OsmError::unauthorized("x-domain-id not found")),
+        None => {}
     }
     Ok(creds.who())
+}
+
+/// `GET /v3/auth/domains`: the accounts the caller may act in (the sandbox's one).
+pub(crate) fn list_domains(
+    app: &App,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Response<Body>, OsmError> {
+    app.counters
+        .domain_lookups
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    caller(app, parts, body, false)?;
+    let creds = &app.credentials;
+    let body = json!({
+        "domains": [{
+            "id": creds.domain_id,
+            "name": creds.domain_name,
+            "enabled": true,
+            "description": "",
+            "links": {"self": format!("/v3/domains/{}", creds.domain_id)},
+        }],
+        "links": {"self": "/v3/auth/domains"},
+    });
+    Ok(Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "application/json;charset=UTF-8")
+        .body(Body::from(body.to_string()))
+        .expect("valid response"))
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -25,6 +25,10 @@
 //!   the client signed (±15 minutes of the server's clock, `X-Domain-Id` of the account), IAM
 //!   password logins on `POST /v3/auth/tokens` give tokens accepted as `X-Auth-Token`. Failures are
 //!   HTTP 401 with an `APIGW.0301` body. Every answer has an `X-Request-Id`.
+//! * **IAM account lookup** (`GET /v3/auth/domains`, signed) for clients without the account id,
+//!   and an **instance metadata service** (`PUT /meta-data/latest/api/token`,
+//!   `GET /openstack/latest/securitykey`) issuing temporary AK/SK, accepted with their
+//!   `X-Security-Token` until they expire.
 //! * **Tickets with state**, v1.0 and v2 over one store: create, list (filters, paging), details,
 //!   messages, `press`/`close`/`cancel`/`delete`, evaluations, labels, relations, operation logs,
 //!   attachments (multipart and Base64 uploads, downloads as the file or a ZIP archive). Errors are
@@ -39,7 +43,7 @@
 //!
 //! ## Modules
 //! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
-//! tokens), `routes` (v1.0, v2, attachments, iRobot, examples), `store` (state), `catalogue`
+//! tokens, account lookup), `metadata` (instance metadata, temporary credentials), `routes` (v1.0, v2, attachments, iRobot, examples), `store` (state), `catalogue`
 //! (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`], [`archive`]
 //! (ZIP), `multipart`, `clock`, [`errors`].
 #![forbid(unsafe_code)]
@@ -53,6 +57,7 @@ pub mod corpus;
 pub mod errors;
 pub mod examples;
 pub mod faults;
+mod metadata;
 mod multipart;
 mod routes;
 mod server;
@@ -78,6 +83,8 @@ use store::{Store, StoreSettings};
 pub const DEFAULT_URGE_INTERVAL: Duration = Duration::from_secs(10 * 60);
 /// Default total size of the attachments that can be uploaded per (business-time) day.
 pub const DEFAULT_DAILY_UPLOAD_LIMIT: u64 = 100 * 1024 * 1024;
+/// Default validity of the temporary credentials the instance metadata service issues.
+pub const DEFAULT_TEMPORARY_CREDENTIALS_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 
 /// What the sandbox really received.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -92,6 +99,12 @@ pub struct Counters {
     pub connections_dropped: u64,
     /// Requests refused with HTTP 401.
     pub auth_failures: u64,
+    /// Account lookups received (`GET /v3/auth/domains`, refused ones included).
+    pub domain_lookups: u64,
+    /// Metadata sessions opened (`PUT /meta-data/latest/api/token`).
+    pub metadata_sessions: u64,
+    /// Temporary credentials issued by the metadata service (`GET /openstack/latest/securitykey`).
+    pub instance_credentials: u64,
 }
 
 /// A running sandbox. It stops when dropped (or with [`Sandbox::shutdown`]).
@@ -161,6 +174,9 @@ impl Sandbox {
             faults_injected: c.faults.load(Ordering::Relaxed),
             connections_dropped: c.dropped.load(Ordering::Relaxed),
             auth_failures: c.auth_failures.load(Ordering::Relaxed),
+            domain_lookups: c.domain_lookups.load(Ordering::Relaxed),
+            metadata_sessions: c.metadata_sessions.load(Ordering::Relaxed),
+            instance_credentials: c.instance_credentials.load(Ordering::Relaxed),
         }
     }
 
@@ -227,6 +243,7 @@ pub struct SandboxBuilder {
     faults: Faults,
     urge_interval: Duration,
     daily_upload_limit: u64,
+    temporary_validity: Duration,
 }
 
 impl Default for SandboxBuilder {
@@ -238,6 +255,7 @@ impl Default for SandboxBuilder {
             faults: Faults::none(),
             urge_interval: DEFAULT_URGE_INTERVAL,
             daily_upload_limit: DEFAULT_DAILY_UPLOAD_LIMIT,
+            temporary_validity: DEFAULT_TEMPORARY_CREDENTIALS_VALIDITY,
         }
     }
 }
@@ -315,6 +333,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// Validity of the temporary credentials the instance metadata service issues (default 24
+    /// hours of business time).
+    pub fn temporary_credentials_validity(mut self, validity: Duration) -> Self {
+        self.temporary_validity = validity;
+        self
+    }
+
     /// Binds the address and starts serving (on the current Tokio runtime). Only loopback
     /// addresses are accepted.
     pub async fn start(self) -> std::io::Result<Sandbox> {
@@ -343,6 +368,8 @@ impl SandboxBuilder {
                 },
             )),
             tokens: Mutex::new(Default::default()),
+            metadata: Mutex::new(Default::default()),
+            temporary_validity: self.temporary_validity,
             counters: Default::default(),
             seed: self.seed,
         });

@@ -21,6 +21,7 @@ use crate::auth::{self, SandboxCredentials, Tokens};
 use crate::clock::{self, SandboxClock};
 use crate::errors::OsmError;
 use crate::faults::{Fault, FaultState};
+use crate::metadata;
 use crate::store::{Store, Who};
 
 /// Largest request body read (attachments are far smaller).
@@ -33,6 +34,10 @@ pub(crate) struct App {
     pub(crate) faults: Mutex<FaultState>,
     pub(crate) store: Mutex<Store>,
     pub(crate) tokens: Mutex<Tokens>,
+    /// What the instance metadata service issued.
+    pub(crate) metadata: Mutex<metadata::Issued>,
+    /// Validity of the temporary credentials it issues.
+    pub(crate) temporary_validity: std::time::Duration,
     pub(crate) counters: Counters,
     pub(crate) seed: u64,
 }
@@ -44,6 +49,9 @@ pub(crate) struct Counters {
     pub(crate) faults: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) auth_failures: AtomicU64,
+    pub(crate) domain_lookups: AtomicU64,
+    pub(crate) metadata_sessions: AtomicU64,
+    pub(crate) instance_credentials: AtomicU64,
 }
 
 /// The id of the request being served (an extension of every routed request).
@@ -147,18 +155,24 @@ async fn serve(
         Ok(b) => b,
         Err(_) => return Err(Dropped),
     };
-    let response = if parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST" {
-        auth::issue_token(&app, &body)
-    } else if parts.uri.path().starts_with(crate::routes::FILES_PREFIX) {
-        route(&router, parts, body, None, &request_id).await
-    } else {
-        match auth::authenticate(&app, &parts, &body) {
-            Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
-            Err(e) => {
-                app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
-                error_response(&e, &request_id)
-            }
+    let refused = |e: OsmError| {
+        app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
+        error_response(&e, &request_id)
+    };
+    let response = match (parts.method.as_str(), parts.uri.path()) {
+        ("POST", "/v3/auth/tokens") => auth::issue_token(&app, &body),
+        ("GET", "/v3/auth/domains") => {
+            auth::list_domains(&app, &parts, &body).unwrap_or_else(refused)
         }
+        ("PUT", metadata::SESSION_TOKEN_PATH) => metadata::open_session(&app, &parts),
+        ("GET", metadata::SECURITY_KEY_PATH) => metadata::security_key(&app, &parts),
+        (_, path) if path.starts_with(crate::routes::FILES_PREFIX) => {
+            route(&router, parts, body, None, &request_id).await
+        }
+        _ => match auth::authenticate(&app, &parts, &body) {
+            Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
+            Err(e) => refused(e),
+        },
     };
     if fault == Fault::DropAfter {
         app.counters.dropped.fetch_add(1, Ordering::Relaxed);

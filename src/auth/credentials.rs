@@ -1,12 +1,16 @@
-//! Credentials: permanent AK/SK, temporary AK/SK with a security token, an IAM password login, or a
-//! ready IAM token; taken explicitly or from the environment variables Huawei's SDKs read.
+//! Credentials: permanent AK/SK, temporary AK/SK with a security token, an ECS instance's temporary
+//! credentials from the metadata service, an IAM password login, or a ready IAM token; taken
+//! explicitly or from the environment variables and profile file Huawei's SDKs read (the provider
+//! chain is in [`super::chain`]).
 //!
 //! `Debug` of every type here redacts secrets (SK, password, token, security token).
 
 use std::fmt;
+use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::metadata::InstanceMetadata;
 use super::signer::Signer;
 
 /// Environment variable of the access key.
@@ -31,6 +35,9 @@ pub enum Credentials {
     Password(PasswordLogin),
     /// A ready IAM token, sent as `X-Auth-Token` (not refreshed).
     Token(SecretString),
+    /// Temporary AK/SK of the ECS instance the program runs on, from its metadata service
+    /// (see [`Credentials::from_instance_metadata`]).
+    InstanceMetadata(InstanceMetadata),
 }
 
 impl fmt::Debug for Credentials {
@@ -39,6 +46,7 @@ impl fmt::Debug for Credentials {
             Credentials::AkSk(c) => f.debug_tuple("AkSk").field(c).finish(),
             Credentials::Password(p) => f.debug_tuple("Password").field(p).finish(),
             Credentials::Token(_) => f.write_str("Token([redacted])"),
+            Credentials::InstanceMetadata(m) => f.debug_tuple("InstanceMetadata").field(m).finish(),
         }
     }
 }
@@ -86,10 +94,41 @@ impl Credentials {
         Credentials::Token(SecretString::from(token.into()))
     }
 
-    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK credentials.
+    /// Temporary AK/SK and security token of the ECS (or CCE) instance the program runs on, from
+    /// its metadata service, refreshed when less than 40 minutes are left before they expire, as
+    /// Huawei's SDKs do. The service is `http://169.254.169.254` unless
+    /// [`Credentials::with_metadata_endpoint`] or `HUAWEICLOUD_SDK_METADATA_ENDPOINT` says
+    /// otherwise; nothing is sent to it before the first call. Requests are signed with the keys and
+    /// carry `X-Security-Token`. The instance needs an agency (a role) for the service to have
+    /// credentials.
+    pub fn from_instance_metadata() -> Self {
+        Credentials::InstanceMetadata(InstanceMetadata::default())
+    }
+
+    /// The metadata service URL of [`Credentials::from_instance_metadata`] (e.g. a local stand-in in
+    /// tests).
+    pub fn with_metadata_endpoint(mut self, url: impl Into<String>) -> Self {
+        if let Credentials::InstanceMetadata(m) = &mut self {
+            m.endpoint = Some(url.into());
+        }
+        self
+    }
+
+    /// How long before they expire instance credentials are fetched again (default 40 minutes).
+    pub fn with_metadata_refresh_margin(mut self, margin: Duration) -> Self {
+        if let Credentials::InstanceMetadata(m) = &mut self {
+            m.refresh_margin = margin;
+        }
+        self
+    }
+
+    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and instance credentials.
+    /// Without it, the id is looked up through IAM on the first call (once per client).
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        if let Credentials::AkSk(c) = &mut self {
-            c.domain_id = Some(domain_id.into());
+        match &mut self {
+            Credentials::AkSk(c) => c.domain_id = Some(domain_id.into()),
+            Credentials::InstanceMetadata(m) => m.domain_id = Some(domain_id.into()),
+            Credentials::Password(_) | Credentials::Token(_) => {}
         }
         self
     }
@@ -140,19 +179,20 @@ impl Credentials {
 
     /// Credentials from the environment, else from the profile file Huawei's SDKs read
     /// (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`, default `~/.huaweicloud/credentials`, section `[global]`);
-    /// `Ok(None)` when neither has any.
+    /// `Ok(None)` when neither has any. [`Credentials::from_chain`] adds the instance metadata step.
     pub fn from_env_or_profile() -> Result<Option<Self>, crate::Error> {
-        if let Some(c) = Self::from_env()? {
+        Self::from_env_or_profile_with(&|name| std::env::var(name).ok())
+    }
+
+    /// [`Credentials::from_env_or_profile`], reading variables (`HOME` included) through `lookup`.
+    pub(crate) fn from_env_or_profile_with(
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, crate::Error> {
+        if let Some(c) = Self::from_lookup(lookup)? {
             return Ok(Some(c));
         }
-        let path = match std::env::var_os(ENV_CREDENTIALS_FILE) {
-            Some(p) => std::path::PathBuf::from(p),
-            None => match std::env::var_os("HOME") {
-                Some(home) => std::path::Path::new(&home)
-                    .join(".huaweicloud")
-                    .join("credentials"),
-                None => return Ok(None),
-            },
+        let Some(path) = profile_path(lookup) else {
+            return Ok(None);
         };
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::from_profile(&text)
@@ -220,12 +260,25 @@ impl Credentials {
         }
     }
 
-    /// The account (domain) id, for AK/SK credentials that have one.
+    /// The account (domain) id, for AK/SK and instance credentials that have one.
     pub fn domain_id(&self) -> Option<&str> {
         match self {
             Credentials::AkSk(c) => c.domain_id.as_deref(),
+            Credentials::InstanceMetadata(m) => m.domain_id.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// The profile file: `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `$HOME/.huaweicloud/credentials`.
+pub(crate) fn profile_path(lookup: &dyn Fn(&str) -> Option<String>) -> Option<std::path::PathBuf> {
+    match lookup(ENV_CREDENTIALS_FILE).filter(|p| !p.is_empty()) {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None => lookup("HOME").filter(|h| !h.is_empty()).map(|home| {
+            std::path::Path::new(&home)
+                .join(".huaweicloud")
+                .join("credentials")
+        }),
     }
 }
 

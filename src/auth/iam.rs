@@ -79,6 +79,16 @@ impl TokenSource {
     }
 }
 
+/// The URL of an IAM API: the endpoint (which may have a path prefix) followed by `segments`.
+pub(crate) fn api_url(endpoint: &reqwest::Url, segments: &[&str]) -> Result<reqwest::Url, Error> {
+    let mut url = endpoint.clone();
+    url.path_segments_mut()
+        .map_err(|_| Error::Config(format!("IAM endpoint `{endpoint}` cannot have a path")))?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
 /// The login request body.
 fn login_body(login: &PasswordLogin) -> serde_json::Value {
     let scope = match &login.scope {
@@ -105,11 +115,7 @@ async fn log_in(
     endpoint: &reqwest::Url,
     login: &PasswordLogin,
 ) -> Result<CachedToken, Error> {
-    let mut url = endpoint.clone();
-    url.path_segments_mut()
-        .map_err(|_| Error::Config(format!("IAM endpoint `{endpoint}` cannot have a path")))?
-        .pop_if_empty()
-        .extend(["v3", "auth", "tokens"]);
+    let mut url = api_url(endpoint, &["v3", "auth", "tokens"])?;
     url.set_query(Some("nocatalog=true"));
     let body =
         serde_json::to_vec(&login_body(login)).map_err(|e| Error::InvalidRequest(e.to_string()))?;

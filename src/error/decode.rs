@@ -28,6 +28,8 @@ const MAX_ERROR_BODY: usize = 1024 * 1024;
 pub(crate) const LOCAL_ERROR: &str = "x-sdk-local-error";
 /// [`LOCAL_ERROR`] value: the request could not be prepared (signing, token).
 pub(crate) const LOCAL_INVALID_REQUEST: &str = "invalid-request";
+/// [`LOCAL_ERROR`] value: the client's set-up cannot work (no account id to be found, say).
+pub(crate) const LOCAL_CONFIG: &str = "config";
 /// [`LOCAL_ERROR`] value: the whole operation exceeded its timeout.
 pub(crate) const LOCAL_OPERATION_TIMEOUT: &str = "operation-timeout";
 
@@ -186,7 +188,7 @@ pub(crate) fn local_error(kind: &'static str, message: &str) -> reqwest::Respons
 }
 
 /// Reads at most `cap` bytes of a body; `false` when there was more.
-async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
 ) -> reqwest::Result<(Bytes, bool)> {
@@ -241,6 +243,7 @@ impl DecodeContext {
                             source: None,
                         };
                     }
+                    Some(LOCAL_CONFIG) => return Error::Config(err.error_msg.unwrap_or_default()),
                     Some(_) => return Error::InvalidRequest(err.error_msg.unwrap_or_default()),
                     None => {}
                 }

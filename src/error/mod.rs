@@ -22,8 +22,8 @@ pub mod codes;
 mod decode;
 
 pub(crate) use decode::{
-    DecodeContext, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, Normalized, envelope_response,
-    header_str, local_error, normalize, raw_text,
+    DecodeContext, LOCAL_CONFIG, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, Normalized,
+    envelope_response, header_str, local_error, normalize, raw_text, read_capped,
 };
 
 use std::fmt;

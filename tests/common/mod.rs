@@ -3,6 +3,8 @@
 //! examples as fixtures, and the three error checks every operation gets.
 #![allow(dead_code)]
 
+pub mod isolated;
+pub mod net;
 pub mod scripted;
 
 use std::sync::OnceLock;
@@ -42,6 +44,17 @@ pub fn sandbox_client(sandbox: &osm_sandbox::Sandbox) -> Client {
         .language("en-us")
         .build()
         .expect("sandbox client builds")
+}
+
+/// How many regions `ListRegionsV1` lists: one signed call that must succeed end to end.
+pub async fn region_count(client: &Client) -> Result<usize, Error> {
+    Ok(client
+        .list_regions_v1()
+        .send()
+        .await?
+        .into_inner()
+        .region_list
+        .len())
 }
 
 /// Whether the request carries a valid SDK-HMAC-SHA256 signature by [`AK`] over what was received.
