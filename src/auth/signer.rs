@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -31,6 +32,14 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Hex SHA-256 of the empty body.
 pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// What the canonical URI and query escape: every byte but the RFC 3986 unreserved characters
+/// `A-Z a-z 0-9 - _ . ~` (non-ASCII bytes are always escaped), as `%XX` in upper-case hex.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Headers never signed: the HTTP stack may add or rewrite them after signing.
 const UNSIGNABLE: [&str; 6] = [
@@ -325,18 +334,11 @@ pub fn verify(
     })
 }
 
-/// Decodes a query string into pairs (`+` is a space, as form encoding sends it).
+/// Decodes a query string into pairs (`+` is a space, as form encoding sends it), exactly as
+/// `reqwest::Url::query_pairs` does.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                percent_decode(&k.replace('+', " ")),
-                percent_decode(&v.replace('+', " ")),
-            )
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
         .collect()
 }
 
@@ -468,16 +470,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn escape_into(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        }
-    }
+    out.extend(utf8_percent_encode(s, ESCAPED));
 }
 
 /// Whether a header takes part in the signature under the Python SDK's policy.
@@ -589,28 +582,10 @@ fn canonical_request_parts(
     ))
 }
 
-/// Decodes `%XX` sequences (invalid UTF-8 is replaced; never panics).
+/// Decodes `%XX` sequences (invalid UTF-8 is replaced; a `%` not followed by two hex digits is
+/// kept; never panics).
 pub fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
-        {
-            out.push(h << 4 | l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_val(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+    percent_decode_str(path).decode_utf8_lossy().into_owned()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -639,6 +614,19 @@ mod tests {
         );
         assert_eq!(escape("/tmp/123"), "%2Ftmp%2F123");
         assert_eq!(escape("a~b-c_d.e"), "a~b-c_d.e");
+    }
+
+    #[test]
+    fn escape_keeps_exactly_the_unreserved_ascii_bytes() {
+        for c in (0u8..0x80).map(char::from).chain(['é', '€', '\u{10FFFF}']) {
+            let s = c.to_string();
+            let expected: String = if c.is_ascii_alphanumeric() || "-_.~".contains(c) {
+                s.clone()
+            } else {
+                s.bytes().map(|b| format!("%{b:02X}")).collect()
+            };
+            assert_eq!(escape(&s), expected, "{c:?}");
+        }
     }
 
     #[test]
