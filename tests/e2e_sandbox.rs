@@ -887,8 +887,18 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
         .unwrap()
         .into_inner();
     let url = urls.accessory_urls[0].accessory_url.clone().unwrap();
-    let fetched = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let fetched = response.bytes().await.unwrap();
     assert_eq!(fetched.as_ref(), pdf.as_slice());
+    // A PDF is not an image to preview.
+    let result = client
+        .download_images()
+        .accessory_id(multipart.as_str())
+        .send()
+        .await;
+    let (status, code, ..) = failure(result.map(drop));
+    assert_eq!((status, code.as_str()), (200, "OSM.01010001"));
 
     // Delete, then it is gone.
     client

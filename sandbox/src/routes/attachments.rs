@@ -9,7 +9,7 @@ use bytes::Bytes;
 use huaweicloud_osm::types;
 use serde_json::json;
 
-use super::{AppState, Call, FILES_PREFIX, Reply, empty, mime_of, ok};
+use super::{AppState, Call, FILES_PREFIX, Reply, empty, ok};
 use crate::archive;
 use crate::errors::{OsmError, OsmResult};
 use crate::multipart::{self, Part};
@@ -207,7 +207,6 @@ fn download(app: &AppState, ids: &[String], max: usize) -> OsmResult<Reply> {
         let a = store.attachment(id)?;
         return Ok(Reply::File {
             name: a.name.clone(),
-            content_type: mime_of(&a.name),
             data: a.data.clone(),
         });
     }
@@ -223,7 +222,6 @@ fn download(app: &AppState, ids: &[String], max: usize) -> OsmResult<Reply> {
     }
     Ok(Reply::File {
         name: "accessories.zip".into(),
-        content_type: "application/zip",
         data: Bytes::from(archive::write_zip(&entries, app.clock.now_ms())),
     })
 }
@@ -258,13 +256,15 @@ async fn image(
 ) -> OsmResult<Reply> {
     let store = app.store.lock().expect("store lock");
     let a = store.attachment(&id)?;
-    let content_type = mime_of(&a.name);
-    if !content_type.starts_with("image/") {
+    if mime_guess::from_path(&a.name)
+        .first_or_octet_stream()
+        .type_()
+        != mime_guess::mime::IMAGE
+    {
         return Err(OsmError::param(format!("`{}` is not an image", a.name)));
     }
     Ok(Reply::File {
         name: a.name.clone(),
-        content_type,
         data: a.data.clone(),
     })
 }
@@ -366,7 +366,6 @@ async fn link(
     match store.attachment(&id) {
         Ok(a) if a.link_token == token => Reply::File {
             name: a.name.clone(),
-            content_type: mime_of(&a.name),
             data: a.data.clone(),
         }
         .into_response(),

@@ -172,12 +172,8 @@ impl Query {
 pub(crate) enum Reply {
     /// A JSON body.
     Json(Value),
-    /// A file download.
-    File {
-        name: String,
-        content_type: &'static str,
-        data: Bytes,
-    },
+    /// A file download, its content type from the extension of its name.
+    File { name: String, data: Bytes },
 }
 
 /// A JSON answer from any serializable value (usually one of the SDK's generated types, so the
@@ -201,11 +197,7 @@ impl IntoResponse for Reply {
                 .header("content-type", "application/json;charset=UTF-8")
                 .body(Body::from(v.to_string()))
                 .expect("valid response"),
-            Reply::File {
-                name,
-                content_type,
-                data,
-            } => {
+            Reply::File { name, data } => {
                 let ascii: String = name
                     .chars()
                     .map(|c| {
@@ -219,7 +211,12 @@ impl IntoResponse for Reply {
                 let encoded = huaweicloud_osm::auth::signer::escape(&name);
                 Response::builder()
                     .status(200)
-                    .header("content-type", content_type)
+                    .header(
+                        "content-type",
+                        mime_guess::from_path(&name)
+                            .first_or_octet_stream()
+                            .as_ref(),
+                    )
                     .header(
                         "content-disposition",
                         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
@@ -240,28 +237,4 @@ impl IntoResponse for OsmError {
 /// Applies `offset`/`limit` paging.
 pub(crate) fn page<T>(items: Vec<T>, offset: usize, limit: usize) -> Vec<T> {
     items.into_iter().skip(offset).take(limit).collect()
-}
-
-/// Content type of a file, from its extension.
-pub(crate) fn mime_of(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "bmp" => "image/bmp",
-        "txt" | "log" => "text/plain",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "rar" => "application/vnd.rar",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv" => "text/csv",
-        _ => "application/octet-stream",
-    }
 }
