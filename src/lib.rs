@@ -21,25 +21,33 @@
 //! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts.
 //! * [`auth`]: [`Credentials`], the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
 //! * `hooks` (private): signing, default headers and error decoding around every call.
-//! * [`clock`]: `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
+//! * `clock` (private): `X-Sdk-Date` time, IAM timestamps, the clock offset learned from the server.
 //! * [`error`]: the one [`Error`] type, [`ServiceError`] and the documented [`error::codes`].
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency).
+//! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
 //!
 //! Generated calls return `Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>`;
 //! `?` converts that error into [`Error`], which every hand-written call returns directly.
+//!
+//! ## Cargo features
+//! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec.
+//! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
+//!   calendar (`huaweicloud_osm::server`); clients never need it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod attachments;
 pub mod auth;
 pub mod client;
-pub mod clock;
+mod clock;
 pub mod error;
 mod hooks;
 pub mod operations;
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use auth::{Credentials, TokenScope};
 pub use client::{ClientBuilder, Region};

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::scripted::{self, Reply};
 use common::*;
-use huaweicloud_osm::auth::signer::{self, ReceivedRequest};
-use huaweicloud_osm::clock;
+use huaweicloud_osm::server::{self, ReceivedRequest};
 use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, TimeoutKind, types};
 
 /// Retries without long waits.
@@ -57,7 +56,7 @@ fn verifies(r: &scripted::Received) -> bool {
         headers: &r.headers,
         body: &r.body,
     };
-    signer::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
+    server::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
 }
 
 #[tokio::test]
@@ -251,7 +250,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
         401,
         serde_json::json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: signature expired, signature time:x,server time:y"}),
     )
-    .header("date", &clock::http_date(server_now));
+    .header("date", &httpdate::fmt_http_date(server_now));
     let server = scripted::start(vec![expired, regions()]).await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
@@ -259,7 +258,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
     assert!((3590..=3610).contains(&offset), "offset {offset}");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    let second = clock::parse_sdk_date(requests[1].header("x-sdk-date").unwrap()).unwrap();
+    let second = server::parse_sdk_date(requests[1].header("x-sdk-date").unwrap()).unwrap();
     let diff = second.duration_since(SystemTime::now()).unwrap_or_default();
     assert!(
         diff > Duration::from_secs(3500),
@@ -271,7 +270,10 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
 #[tokio::test]
 async fn a_skewed_date_header_is_learned_without_a_failure() {
     let behind = SystemTime::now() - Duration::from_secs(1800);
-    let server = scripted::start(vec![regions().header("date", &clock::http_date(behind))]).await;
+    let server = scripted::start(vec![
+        regions().header("date", &httpdate::fmt_http_date(behind)),
+    ])
+    .await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
     let offset = client.clock_offset();

@@ -1,7 +1,7 @@
 //! Authentication as Huawei Cloud's API gateway and IAM do it.
 //!
 //! * AK/SK: the `SDK-HMAC-SHA256` signature is recomputed over the headers the client names in
-//!   `SignedHeaders` ([`huaweicloud_osm::auth::signer::verify`]), so requests signed by Huawei's
+//!   `SignedHeaders` ([`huaweicloud_osm::server::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
 //! * IAM tokens: `POST /v3/auth/tokens` with a password login of the configured user answers 201
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::auth::signer::{self, ReceivedRequest, VerifyError};
+use huaweicloud_osm::server::{ReceivedRequest, VerifyError, verify};
 use serde_json::{Value, json};
 
 use crate::clock;
@@ -109,7 +109,7 @@ pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who,
         body,
     };
     let creds = &app.credentials;
-    let verified = signer::verify(&received, |ak| {
+    let verified = verify(&received, |ak| {
         (ak == creds.access_key).then(|| creds.secret_key.clone())
     })
     .map_err(|e| match e {

@@ -3,6 +3,8 @@
 pub mod credentials;
 pub(crate) mod iam;
 pub mod signer;
+#[cfg(feature = "server")]
+pub(crate) mod verify;
 
 pub use credentials::{AkSkCredentials, Credentials, PasswordLogin, TokenScope};
 pub use iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN};

@@ -73,7 +73,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
                 id: String::new(),
                 name: String::new(),
             }),
-            query: Query(huaweicloud_osm::auth::signer::parse_query(
+            query: Query(huaweicloud_osm::server::parse_query(
                 parts.uri.query().unwrap_or_default(),
             )),
             method: parts.method.to_string(),
