@@ -210,19 +210,28 @@ fn download(app: &AppState, ids: &[String], max: usize) -> OsmResult<Reply> {
             data: a.data.clone(),
         });
     }
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut entries: Vec<(String, &[u8])> = Vec::new();
     for id in ids {
         let a = store.attachment(id)?;
-        let name = if entries.iter().any(|(n, _)| *n == a.name) {
-            format!("{}_{}", a.id, a.name)
-        } else {
-            a.name.clone()
-        };
-        entries.push((name, a.data.to_vec()));
+        // Names are unique in an archive: a repeated one is prefixed with the id (and a counter
+        // when the same id is asked for again).
+        let mut name = a.name.clone();
+        for n in 1.. {
+            if !entries.iter().any(|(taken, _)| *taken == name) {
+                break;
+            }
+            name = match n {
+                1 => format!("{}_{}", a.id, a.name),
+                n => format!("{}_{n}_{}", a.id, a.name),
+            };
+        }
+        entries.push((name, &a.data));
     }
+    let zip = archive::zip(&entries, app.clock.now_ms())
+        .map_err(|e| OsmError::internal().detail(format!("cannot write the archive: {e}")))?;
     Ok(Reply::File {
         name: "accessories.zip".into(),
-        data: Bytes::from(archive::write_zip(&entries, app.clock.now_ms())),
+        data: Bytes::from(zip),
     })
 }
 
