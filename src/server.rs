@@ -3,7 +3,9 @@
 //!
 //! * [`verify`] checks an SDK-HMAC-SHA256 signature exactly as the gateway does, over a
 //!   [`ReceivedRequest`], and tells the access key and `X-Sdk-Date` of a [`Verified`] request or
-//!   why it was refused ([`VerifyError`]); [`parse_query`] decodes a query string as it does.
+//!   why it was refused ([`VerifyError`]); [`parse_query`] decodes a query string as it does;
+//!   [`needs_body`] tells whether a request's body can stream past verification (an
+//!   `UNSIGNED-PAYLOAD` upload) or must be read first.
 //! * [`sdk_date`] and [`parse_sdk_date`] write and read the `X-Sdk-Date` format
 //!   (`YYYYMMDDTHHMMSSZ`), for checking the signing time against the server's clock.
 //!
@@ -45,5 +47,7 @@
 //! assert!(parse_sdk_date(&verified.sdk_date).is_some());
 //! ```
 
-pub use crate::auth::verify::{ReceivedRequest, Verified, VerifyError, parse_query, verify};
+pub use crate::auth::verify::{
+    ReceivedRequest, Verified, VerifyError, needs_body, parse_query, verify,
+};
 pub use crate::clock::{parse_sdk_date, sdk_date};

@@ -3,11 +3,12 @@
 //! query arrays sent repeated or comma-joined. Loopback only, no sleeps: time passes with
 //! `Sandbox::advance_clock`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
+use huaweicloud_osm::server;
 use huaweicloud_osm::{Client, Credentials, Error, types};
 use osm_sandbox::Sandbox;
 
@@ -929,6 +930,67 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
     assert_eq!((status, code.as_str()), (200, "OSM.01010001"));
 }
 
+#[tokio::test]
+async fn an_oversized_upload_is_refused_while_it_streams() {
+    // A 1 GiB upload, made as it is sent: far over the 2 MiB of a v1.0 attachment, and over the
+    // 64 MiB the sandbox would read whole. Signed UNSIGNED-PAYLOAD as multipart uploads are, so
+    // its body streams past authentication to multer, which refuses it at the limit; the answer
+    // arrives while the client is still sending.
+    const CHUNK: usize = 64 * 1024;
+    const TOTAL: usize = 1 << 30;
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = sandbox.credentials();
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sent.clone();
+    let head = bytes::Bytes::from_static(
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"accessoryData\"; filename=\"big.zip\"\r\n\r\n",
+    );
+    let zeros = bytes::Bytes::from(vec![0u8; CHUNK]);
+    let body = futures::stream::iter(
+        std::iter::once(head).chain(std::iter::repeat_n(zeros, TOTAL / CHUNK)),
+    )
+    .map(move |chunk| {
+        counter.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok::<_, std::io::Error>(chunk)
+    });
+    let url = reqwest::Url::parse(&format!(
+        "{}/v1.0/servicerequest/case/accessory",
+        sandbox.url()
+    ))
+    .unwrap();
+    let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+    let headers = request.headers_mut();
+    headers.insert("x-domain-id", c.domain_id.parse().unwrap());
+    headers.insert(
+        "content-type",
+        "multipart/form-data; boundary=XyZ".parse().unwrap(),
+    );
+    *request.body_mut() = Some(reqwest::Body::wrap_stream(body));
+    Signer::new(&c.access_key, &c.secret_key)
+        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
+        .unwrap();
+    assert_eq!(
+        request.headers()["x-sdk-content-sha256"],
+        "UNSIGNED-PAYLOAD"
+    );
+
+    let response = http().execute(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let detail = response.headers()["x-sandbox-error-detail"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("2097152"), "{detail}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error_code"], "OSM.01010001");
+    let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        sent < 64 << 20,
+        "{sent} bytes were sent before the answer: the body was read whole"
+    );
+    assert_eq!(sandbox.counters().requests, 1);
+}
+
 /// The entries of a ZIP archive, read with the `zip` crate (which checks each CRC-32); every
 /// entry must be deflated, as Huawei's compressed package is.
 fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
@@ -1369,7 +1431,7 @@ async fn signed_with(
         *request.body_mut() = Some(bytes.into());
     }
     Signer::new(&c.access_key, &c.secret_key)
-        .sign_request(&mut request, &sdk_date(SystemTime::now()))
+        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
         .unwrap();
     http().execute(request).await.unwrap()
 }
@@ -1378,25 +1440,4 @@ async fn signed_with(
 fn http() -> &'static reqwest::Client {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     HTTP.get_or_init(reqwest::Client::new)
-}
-
-/// `YYYYMMDDTHHMMSSZ`.
-fn sdk_date(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

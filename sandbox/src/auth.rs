@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::server::{ReceivedRequest, VerifyError, verify};
+use huaweicloud_osm::server::{ReceivedRequest, VerifyError, needs_body, verify};
 use serde_json::{Value, json};
 
 use crate::clock;
@@ -78,6 +78,21 @@ pub(crate) struct Token {
 /// Issued tokens by value.
 pub(crate) type Tokens = HashMap<String, Token>;
 
+/// Whether authenticating the request reads its body: an AK/SK signature over the body's hash
+/// does; a token, or a signature over `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (how multipart
+/// uploads are signed), does not, and [`authenticate`] is then given an empty body.
+pub(crate) fn reads_body(parts: &Parts) -> bool {
+    header(&parts.headers, "x-auth-token").is_none() && needs_body(&header_pairs(&parts.headers))
+}
+
+/// The headers as `(name, value)` pairs (values that are not text left out).
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect()
+}
+
 /// Who sent the request, or why it is refused.
 pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who, OsmError> {
     let headers = &parts.headers;
@@ -97,10 +112,7 @@ pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who,
     if header(headers, "authorization").is_none() {
         return Err(OsmError::unauthorized("x-auth-token not found"));
     }
-    let pairs: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
+    let pairs = header_pairs(headers);
     let received = ReceivedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),

@@ -65,33 +65,10 @@ pub fn verify(
     request: &ReceivedRequest<'_>,
     secret_key: impl Fn(&str) -> Option<String>,
 ) -> Result<Verified, VerifyError> {
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let auth = header("authorization")
-        .and_then(|a| a.strip_prefix(ALGORITHM))
-        .and_then(|a| a.strip_prefix(' '))
-        .ok_or(VerifyError::MissingAuthorization)?;
-    let mut access = None;
-    let mut signed = None;
-    let mut signature = None;
-    for field in auth.split(',').map(str::trim) {
-        match field.split_once('=') {
-            Some(("Access", v)) => access = Some(v),
-            Some(("SignedHeaders", v)) => signed = Some(v),
-            Some(("Signature", v)) => signature = Some(v),
-            _ => return Err(VerifyError::Malformed),
-        }
-    }
-    let (Some(access), Some(signed), Some(signature)) = (access, signed, signature) else {
-        return Err(VerifyError::Malformed);
-    };
-    let sk = secret_key(access).ok_or_else(|| VerifyError::UnknownAccessKey(access.to_string()))?;
-    let names: Vec<&str> = signed.split(';').collect();
+    let auth = Authorization::of(request.headers)?;
+    let sk = secret_key(auth.access)
+        .ok_or_else(|| VerifyError::UnknownAccessKey(auth.access.to_string()))?;
+    let names: Vec<&str> = auth.signed_headers.split(';').collect();
     if !names.contains(&HEADER_SDK_DATE) {
         return Err(VerifyError::MissingDate);
     }
@@ -108,13 +85,13 @@ pub fn verify(
         }
         headers.push((name.to_string(), values.join(",")));
     }
-    let sdk_date = header(HEADER_SDK_DATE)
+    let sdk_date = header(request.headers, HEADER_SDK_DATE)
         .unwrap_or_default()
         .trim()
         .to_string();
-    let payload = match header(HEADER_CONTENT_SHA256) {
-        Some(v) if names.contains(&HEADER_CONTENT_SHA256) => v.trim().to_string(),
-        _ => payload_hash(request.body),
+    let payload = match auth.payload_header(request.headers) {
+        Some(v) => v.trim().to_string(),
+        None => payload_hash(request.body),
     };
     let query = parse_query(request.query.unwrap_or_default());
     let path = percent_decode(request.path);
@@ -125,16 +102,78 @@ pub fn verify(
         headers: &headers,
         payload_hash: &payload,
     };
-    let expected = Signer::new(access, sk).sign(&signable, &sdk_date);
-    if expected.signature != signature || expected.signed_headers != signed {
+    let expected = Signer::new(auth.access, sk).sign(&signable, &sdk_date);
+    if expected.signature != auth.signature || expected.signed_headers != auth.signed_headers {
         return Err(VerifyError::Mismatch(
             expected.canonical_request.replace('\n', "|"),
         ));
     }
     Ok(Verified {
-        access_key: access.to_string(),
+        access_key: auth.access.to_string(),
         sdk_date,
     })
+}
+
+/// Whether [`verify`] reads the body of a request with these headers. It does not when the
+/// signature covers `X-Sdk-Content-Sha256` in the body's stead (`UNSIGNED-PAYLOAD`, as multipart
+/// uploads are signed), nor when there is no well-formed `Authorization` to check: a server can
+/// then stream the body to its handler instead of reading it whole first.
+pub fn needs_body(headers: &[(String, String)]) -> bool {
+    Authorization::of(headers).is_ok_and(|auth| auth.payload_header(headers).is_none())
+}
+
+/// The fields of an `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…` header.
+struct Authorization<'a> {
+    access: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> Authorization<'a> {
+    fn of(headers: &'a [(String, String)]) -> Result<Self, VerifyError> {
+        let auth = header(headers, "authorization")
+            .and_then(|a| a.strip_prefix(ALGORITHM))
+            .and_then(|a| a.strip_prefix(' '))
+            .ok_or(VerifyError::MissingAuthorization)?;
+        let mut access = None;
+        let mut signed_headers = None;
+        let mut signature = None;
+        for field in auth.split(',').map(str::trim) {
+            match field.split_once('=') {
+                Some(("Access", v)) => access = Some(v),
+                Some(("SignedHeaders", v)) => signed_headers = Some(v),
+                Some(("Signature", v)) => signature = Some(v),
+                _ => return Err(VerifyError::Malformed),
+            }
+        }
+        match (access, signed_headers, signature) {
+            (Some(access), Some(signed_headers), Some(signature)) => Ok(Authorization {
+                access,
+                signed_headers,
+                signature,
+            }),
+            _ => Err(VerifyError::Malformed),
+        }
+    }
+
+    /// The `X-Sdk-Content-Sha256` value that replaces the body's hash, when it is signed.
+    fn payload_header(&self, headers: &'a [(String, String)]) -> Option<&'a str> {
+        let signed = self
+            .signed_headers
+            .split(';')
+            .any(|n| n == HEADER_CONTENT_SHA256);
+        signed
+            .then(|| header(headers, HEADER_CONTENT_SHA256))
+            .flatten()
+    }
+}
+
+/// The first value of a header, by case-insensitive name.
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Decodes a query string into pairs (`+` is a space, as form encoding sends it), exactly as
@@ -192,5 +231,42 @@ mod tests {
             verify(&received(b"{\"a\":1}", q), |_: &str| None),
             Err(VerifyError::UnknownAccessKey(_))
         ));
+    }
+
+    #[test]
+    fn only_a_signature_over_the_body_hash_needs_the_body() {
+        let signed = |content_type: &'static str, body: &'static [u8]| {
+            let url = reqwest::Url::parse("http://127.0.0.1:9/v1.0/upload").unwrap();
+            let mut req = reqwest::Request::new(reqwest::Method::POST, url);
+            req.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            *req.body_mut() = Some(body.into());
+            Signer::new("AK", "SK")
+                .sign_request(&mut req, "20240101T000000Z")
+                .unwrap();
+            req.headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
+                .collect::<Vec<_>>()
+        };
+        let json = signed("application/json", b"{}");
+        assert!(needs_body(&json));
+        let upload = signed("multipart/form-data; boundary=b", b"--b--\r\n");
+        assert!(!needs_body(&upload));
+        // ... and it verifies without the body.
+        let received = ReceivedRequest {
+            method: "POST",
+            path: "/v1.0/upload",
+            query: None,
+            headers: &upload,
+            body: b"",
+        };
+        assert!(verify(&received, |_| Some("SK".to_string())).is_ok());
+        // An unsigned X-Sdk-Content-Sha256 does not replace the body's hash.
+        let mut unsigned = json.clone();
+        unsigned.push((HEADER_CONTENT_SHA256.into(), "UNSIGNED-PAYLOAD".into()));
+        assert!(needs_body(&unsigned));
+        assert!(!needs_body(&[]));
+        assert!(!needs_body(&[("Authorization".into(), "Basic x".into())]));
     }
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Response};
 use axum::response::IntoResponse;
 use bytes::Bytes;
@@ -20,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::errors::{OsmError, OsmResult};
-use crate::server::{App, BaseUrl, RequestId};
+use crate::server::{App, BaseUrl, MAX_BODY, RequestId};
 use crate::store::Who;
 
 /// Path prefix of the unauthenticated, unguessable download links of attachments.
@@ -65,10 +66,38 @@ impl<S: Send + Sync> FromRequest<S> for Call {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, usize::MAX)
-            .await
-            .map_err(|_| OsmError::bad_request("unreadable body").into_response())?;
-        Ok(Call {
+        let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+            OsmError::bad_request(format!("unreadable body, or over {MAX_BODY} bytes"))
+                .into_response()
+        })?;
+        Ok(Call::new(parts, body))
+    }
+}
+
+/// A call whose body the handler reads as it streams in (the multipart uploads, which check
+/// their size limits while reading); [`Call::body`] is empty.
+pub(crate) struct Streaming {
+    /// Everything but the body.
+    pub(crate) call: Call,
+    /// The body, unread.
+    pub(crate) body: Body,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Streaming {
+    type Rejection = Response<Body>;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        Ok(Streaming {
+            call: Call::new(parts, Bytes::new()),
+            body,
+        })
+    }
+}
+
+impl Call {
+    fn new(parts: Parts, body: Bytes) -> Call {
+        Call {
             who: parts.extensions.get::<Who>().cloned().unwrap_or(Who {
                 id: String::new(),
                 name: String::new(),
@@ -90,7 +119,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
                 .unwrap_or_default(),
             headers: parts.headers,
             body,
-        })
+        }
     }
 }
 
