@@ -56,7 +56,7 @@ pub fn sdk_date(t: SystemTime) -> String {
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ` back into a time; `None` for anything else (exactly 14 digits with
-/// `T` and `Z` in place, a real date and time).
+/// `T` and `Z` in place, a real date and time, not before 1970).
 #[cfg(any(feature = "server", test))]
 pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
     let shape = s.len() == 16
@@ -73,11 +73,12 @@ pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
 }
 
 /// Parses an ISO-8601 timestamp such as IAM's `2020-01-04T09:05:22.701000Z` (fractions kept, a
-/// `+hh:mm` offset applied, a missing zone taken as UTC, a space accepted instead of `T`).
+/// `+hh:mm` offset applied, a missing zone taken as UTC, a space accepted instead of `T`; not
+/// before 1970).
 pub(crate) fn parse_iso8601(s: &str) -> Option<SystemTime> {
     let s = s.trim();
     match s.parse::<Timestamp>() {
-        Ok(t) => SystemTime::try_from(t).ok(),
+        Ok(t) => since_1970(t),
         Err(_) => utc(s.parse::<civil::DateTime>().ok()?),
     }
 }
@@ -90,8 +91,14 @@ pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
 
 /// A civil date and time read as UTC.
 fn utc(datetime: civil::DateTime) -> Option<SystemTime> {
-    let t = TimeZone::UTC.to_timestamp(datetime).ok()?;
-    SystemTime::try_from(t).ok()
+    since_1970(TimeZone::UTC.to_timestamp(datetime).ok()?)
+}
+
+/// The time of a timestamp from 1970 on (no date the gateway or IAM sends is earlier).
+fn since_1970(t: Timestamp) -> Option<SystemTime> {
+    (t >= Timestamp::UNIX_EPOCH)
+        .then(|| SystemTime::try_from(t).ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -115,6 +122,8 @@ mod tests {
         assert_eq!(parse_sdk_date("2024031xT080910Z"), None);
         assert_eq!(parse_sdk_date("+0240315T080910Z"), None);
         assert_eq!(parse_sdk_date("20240230T080910Z"), None);
+        assert_eq!(parse_sdk_date("09700101T000000Z"), None);
+        assert_eq!(parse_sdk_date("19700101T000000Z"), Some(UNIX_EPOCH));
     }
 
     #[test]
@@ -129,6 +138,7 @@ mod tests {
         assert_eq!(parse_iso8601("2020-01-04T17:05:22+08:00"), Some(t));
         assert_eq!(parse_iso8601("yesterday"), None);
         assert_eq!(parse_iso8601("2020-01-04T09:05:22+"), None);
+        assert_eq!(parse_iso8601("1969-12-31T23:59:59Z"), None);
     }
 
     #[test]
@@ -152,5 +162,62 @@ mod tests {
         let diff = SystemTime::now().duration_since(c.now()).unwrap();
         assert!(diff >= Duration::from_secs(3599) && diff <= Duration::from_secs(3601));
         assert_eq!(c.offset(), -3600);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any bytes as a `Date` or `Retry-After` header, and any text to every parser: a time
+        /// or nothing, never a panic.
+        #[test]
+        fn any_header_bytes_are_a_date_or_nothing(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            text in ".{0,64}",
+        ) {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Ok(value) = reqwest::header::HeaderValue::from_bytes(&bytes) {
+                if let Ok(s) = value.to_str() {
+                    let _ = parse_http_date(s);
+                }
+                headers.insert(reqwest::header::RETRY_AFTER, value);
+                let _ = crate::retry::retry_after(&headers);
+            }
+            let lossy = String::from_utf8_lossy(&bytes);
+            for s in [text.as_str(), &lossy] {
+                let _ = parse_http_date(s);
+                let _ = parse_iso8601(s);
+                let _ = parse_sdk_date(s);
+            }
+        }
+
+        /// A real date with one character replaced parses to nothing or to a valid time that
+        /// formats back to the same text.
+        #[test]
+        fn damaged_dates_are_refused_or_exact(
+            secs in 0u64..253_402_300_800,
+            at in 0usize..29,
+            c in "[ -~]",
+        ) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            let mut http = httpdate::fmt_http_date(t);
+            http.replace_range(at..at + 1, &c);
+            if let Some(parsed) = parse_http_date(&http) {
+                proptest::prop_assert_eq!(httpdate::fmt_http_date(parsed), http);
+            }
+            let mut sdk = sdk_date(t);
+            sdk.replace_range(at % 16..at % 16 + 1, &c);
+            if let Some(parsed) = parse_sdk_date(&sdk) {
+                proptest::prop_assert_eq!(sdk_date(parsed), sdk);
+            }
+        }
+
+        /// Every second from 1970 to 9999 survives formatting and parsing in both formats.
+        #[test]
+        fn dates_round_trip(secs in 0u64..253_402_300_800) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            proptest::prop_assert_eq!(parse_http_date(&httpdate::fmt_http_date(t)), Some(t));
+            proptest::prop_assert_eq!(parse_sdk_date(&sdk_date(t)), Some(t));
+            proptest::prop_assert_eq!(sdk_date(t).len(), 16);
+        }
     }
 }

@@ -417,3 +417,53 @@ async fn oversized_bodies_are_refused_not_buffered() {
     assert_eq!(err.status(), Some(502));
     assert!(err.service().unwrap().raw_body.as_ref().unwrap().len() <= 64 * 1024 + 4);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any header value as the gateway's `Date`: the call succeeds, and the clock learns an
+    /// offset only from a real HTTP date more than the tolerance (120 s) away, never panics.
+    #[test]
+    fn any_date_header_is_learned_or_ignored(date in date_header()) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let server = scripted::start(vec![regions().header("date", &date)]).await;
+            let client = client_for(&server.url);
+            client.list_regions_v1().send().await.unwrap();
+            let offset = client.clock_offset();
+            let skew = httpdate::parse_http_date(date.trim()).ok().map(|t| {
+                match t.duration_since(SystemTime::now()) {
+                    Ok(ahead) => ahead.as_secs() as i64,
+                    Err(behind) => -(behind.duration().as_secs() as i64),
+                }
+            });
+            match skew {
+                Some(skew) if skew.abs() > 130 => {
+                    assert!((offset - skew).abs() <= 10, "{date:?}: offset {offset}, skew {skew}")
+                }
+                Some(skew) if skew.abs() > 110 => {} // at the tolerance: either is right
+                _ => assert_eq!(offset, 0, "{date:?}"),
+            }
+        });
+    }
+}
+
+/// Values a `Date` header can carry: any text a header value may hold (obs-text included), real
+/// dates of any year, and real dates with one character replaced.
+fn date_header() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let real =
+        |secs: u64| httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+    prop_oneof![
+        "[\t -~\u{80}-\u{10FFFF}]{0,40}",
+        (0u64..253_402_300_800).prop_map(real),
+        (0u64..253_402_300_800, 0usize..29, "[\t -~]").prop_map(move |(secs, at, c)| {
+            let mut date = real(secs);
+            date.replace_range(at..at + 1, &c);
+            date
+        }),
+    ]
+}

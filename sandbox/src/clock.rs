@@ -84,7 +84,7 @@ pub(crate) fn http_date(ms: i64) -> String {
 
 /// Parses the time filters of the list operations: `2019-05-22 03:30:52`, `2019-05-22T03:30:52Z`
 /// (optionally with fractions, ignored, or a `+hh:mm` zone), `2019-05-22`, or epoch
-/// milliseconds/seconds. Times without a zone are UTC.
+/// milliseconds/seconds. Times without a zone are UTC; none is before 1970.
 pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -97,7 +97,7 @@ pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
             .to_timestamp(s.parse::<civil::DateTime>().ok()?)
             .ok()?,
     };
-    Some(t.as_second() * 1000)
+    (t >= Timestamp::UNIX_EPOCH).then(|| t.as_second() * 1000)
 }
 
 /// Milliseconds since the epoch as a timestamp, saturating at the ends of jiff's range.
@@ -148,6 +148,7 @@ mod tests {
             Some(T - (8 * 3600 + 9 * 60 + 10) * 1000)
         );
         assert_eq!(parse_time_filter("yesterday"), None);
+        assert_eq!(parse_time_filter("1969-12-31"), None);
     }
 
     #[test]
