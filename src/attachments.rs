@@ -292,7 +292,11 @@ impl Client {
         let data = attachment.read_at_most(V1_MAX_SIZE).await?;
         let part = reqwest::multipart::Part::bytes(data.to_vec())
             .file_name(name.clone())
-            .mime_str(mime_of(&name))
+            .mime_str(
+                mime_guess::from_path(&name)
+                    .first_or_octet_stream()
+                    .as_ref(),
+            )
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let form = reqwest::multipart::Form::new()
             .part("accessoryData", part)
@@ -366,7 +370,11 @@ impl Client {
         };
         let part = part
             .file_name(name.clone())
-            .mime_str(mime_of(&name))
+            .mime_str(
+                mime_guess::from_path(&name)
+                    .first_or_octet_stream()
+                    .as_ref(),
+            )
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let form = reqwest::multipart::Form::new()
             .part("file", part)
@@ -484,29 +492,6 @@ fn partial_path(path: &Path) -> PathBuf {
         .unwrap_or_default();
     name.push(".part");
     path.with_file_name(name)
-}
-
-/// Content type of an attachment part, from its extension.
-fn mime_of(name: &str) -> &'static str {
-    let ext = Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "bmp" => "image/bmp",
-        "txt" | "log" => "text/plain",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]

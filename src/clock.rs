@@ -1,28 +1,34 @@
-//! Time as the gateway sees it: `X-Sdk-Date` formatting, IAM timestamp parsing, and the client's
-//! clock with a correctable offset (set when the server's clock disagrees with ours).
+//! Time as the gateway sees it: the client's clock with a correctable offset (set when the server's
+//! clock disagrees with ours), the `X-Sdk-Date` format, and the dates the SDK reads: HTTP dates
+//! (`Date` for clock-skew learning, `Retry-After`) and IAM's ISO-8601 token expiry.
+//!
+//! The calendar is not ours: HTTP dates are `httpdate`'s (already used by hyper), the rest `jiff`'s.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, civil};
 
 /// The client's clock: system time plus an offset in seconds learned from the server.
 #[derive(Debug, Default)]
-pub struct Clock {
+pub(crate) struct Clock {
     offset_secs: AtomicI64,
 }
 
 impl Clock {
     /// Current time, corrected by the offset.
-    pub fn now(&self) -> SystemTime {
+    pub(crate) fn now(&self) -> SystemTime {
         shift(SystemTime::now(), self.offset())
     }
 
     /// The offset in seconds added to the system clock (positive: the server is ahead).
-    pub fn offset(&self) -> i64 {
+    pub(crate) fn offset(&self) -> i64 {
         self.offset_secs.load(Ordering::Relaxed)
     }
 
     /// Sets the offset added to the system clock.
-    pub fn set_offset(&self, secs: i64) {
+    pub(crate) fn set_offset(&self, secs: i64) {
         self.offset_secs.store(secs, Ordering::Relaxed);
     }
 }
@@ -36,172 +42,69 @@ fn shift(t: SystemTime, secs: i64) -> SystemTime {
     }
 }
 
-/// Formats a time as `YYYYMMDDTHHMMSSZ` (UTC), the `X-Sdk-Date` format.
+/// The `X-Sdk-Date` format, `YYYYMMDDTHHMMSSZ` in UTC.
+const SDK_DATE: &str = "%Y%m%dT%H%M%SZ";
+
+/// Formats a time as `YYYYMMDDTHHMMSSZ` (UTC), the `X-Sdk-Date` format. A time before 1970 or
+/// after 9999 (a badly wrong clock) is written as the epoch, which the gateway refuses.
 pub fn sdk_date(t: SystemTime) -> String {
-    let (y, mo, d, h, mi, s) = utc_from_unix(unix_secs(t));
-    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    Timestamp::try_from(t)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .max(Timestamp::UNIX_EPOCH)
+        .strftime(SDK_DATE)
+        .to_string()
 }
 
-/// Formats a time as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), the `Date` header format.
-pub fn http_date(t: SystemTime) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let secs = unix_secs(t);
-    let (y, mo, d, h, mi, s) = utc_from_unix(secs);
-    let weekday = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
-    let month = MONTHS[(mo - 1) as usize];
-    format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
-}
-
-/// Seconds since the Unix epoch (0 for earlier times).
-fn unix_secs(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// The UTC calendar date and time of `secs` seconds since the Unix epoch:
-/// `(year, month, day, hour, minute, second)`.
-pub fn utc_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// Seconds since the Unix epoch of a UTC calendar date and time; `None` when a field is out of
-/// range (month 1–12, day 1–31, hour 0–23, minute 0–59, second 0–60).
-pub fn unix_from_utc(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
-    if !(1..=12).contains(&mo)
-        || !(1..=31).contains(&d)
-        || !(0..=23).contains(&h)
-        || !(0..=59).contains(&mi)
-        || !(0..=60).contains(&s)
-    {
-        return None;
-    }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
-}
-
-/// Parses `YYYYMMDDTHHMMSSZ` back into a time.
+/// Parses `YYYYMMDDTHHMMSSZ` back into a time; `None` for anything else (exactly 14 digits with
+/// `T` and `Z` in place, a real date and time, not before 1970).
+#[cfg(any(feature = "server", test))]
 pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    let shape = s.len() == 16
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 => b == b'T',
+            15 => b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    from_parts(
-        num(0..4)?,
-        num(4..6)?,
-        num(6..8)?,
-        num(9..11)?,
-        num(11..13)?,
-        num(13..15)?,
-    )
+    let datetime = civil::DateTime::strptime(SDK_DATE, s).ok()?;
+    utc(datetime)
 }
 
-/// Parses an ISO-8601 UTC timestamp such as IAM's `2020-01-04T09:05:22.701000Z` (fractions ignored;
-/// a `+hh:mm` offset is applied; a missing zone means UTC).
-pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
+/// Parses an ISO-8601 timestamp such as IAM's `2020-01-04T09:05:22.701000Z` (fractions kept, a
+/// `+hh:mm` offset applied, a missing zone taken as UTC, a space accepted instead of `T`; not
+/// before 1970).
+pub(crate) fn parse_iso8601(s: &str) -> Option<SystemTime> {
     let s = s.trim();
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let b = s.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
-        return None;
+    match s.parse::<Timestamp>() {
+        Ok(t) => since_1970(t),
+        Err(_) => utc(s.parse::<civil::DateTime>().ok()?),
     }
-    let base = from_parts(
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    )?;
-    let mut rest = &s[19..];
-    if let Some(r) = rest.strip_prefix('.') {
-        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &r[digits..];
-    }
-    let offset = match rest {
-        "" | "Z" | "z" => 0,
-        zone => {
-            let sign = match zone.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let hh: i64 = zone.get(1..3)?.parse().ok()?;
-            let mm: i64 = zone.get(zone.len() - 2..)?.parse().ok()?;
-            sign * (hh * 3600 + mm * 60)
-        }
-    };
-    Some(shift(base, -offset))
 }
 
-/// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, the `Date` and `Retry-After` format).
-pub fn parse_http_date(s: &str) -> Option<SystemTime> {
-    let mut parts = s.split_whitespace();
-    let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" {
-        return None;
-    }
-    from_parts(year, month, day, h, mi, sec)
+/// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`, the `Date` and `Retry-After` format; the
+/// obsolete RFC 850 and asctime forms too, as RFC 9110 asks of recipients).
+pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
+    httpdate::parse_http_date(s.trim()).ok()
 }
 
-fn from_parts(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<SystemTime> {
-    let secs = unix_from_utc(y, mo, d, h, mi, s)?;
-    u64::try_from(secs)
-        .ok()
-        .map(|secs| UNIX_EPOCH + Duration::from_secs(secs))
+/// A civil date and time read as UTC.
+fn utc(datetime: civil::DateTime) -> Option<SystemTime> {
+    since_1970(TimeZone::UTC.to_timestamp(datetime).ok()?)
 }
 
-// Howard Hinnant's civil-date algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// The time of a timestamp from 1970 on (no date the gateway or IAM sends is earlier).
+fn since_1970(t: Timestamp) -> Option<SystemTime> {
+    (t >= Timestamp::UNIX_EPOCH)
+        .then(|| SystemTime::try_from(t).ok())
+        .flatten()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn formats_and_parses_sdk_dates() {
@@ -209,30 +112,44 @@ mod tests {
         assert_eq!(sdk_date(t), "20240315T080910Z");
         assert_eq!(parse_sdk_date("20240315T080910Z"), Some(t));
         assert_eq!(sdk_date(UNIX_EPOCH), "19700101T000000Z");
+        assert_eq!(
+            sdk_date(UNIX_EPOCH - Duration::from_secs(1)),
+            "19700101T000000Z"
+        );
+        assert_eq!(sdk_date(t + Duration::from_millis(999)), "20240315T080910Z");
         assert_eq!(parse_sdk_date("2024-03-15"), None);
         assert_eq!(parse_sdk_date("20241315T080910Z"), None);
+        assert_eq!(parse_sdk_date("2024031xT080910Z"), None);
+        assert_eq!(parse_sdk_date("+0240315T080910Z"), None);
+        assert_eq!(parse_sdk_date("20240230T080910Z"), None);
+        assert_eq!(parse_sdk_date("09700101T000000Z"), None);
+        assert_eq!(parse_sdk_date("19700101T000000Z"), Some(UNIX_EPOCH));
     }
 
     #[test]
     fn parses_iam_timestamps() {
         let t = UNIX_EPOCH + Duration::from_secs(1_578_128_722); // 2020-01-04T09:05:22Z
-        assert_eq!(parse_iso8601("2020-01-04T09:05:22.701000Z"), Some(t));
+        assert_eq!(
+            parse_iso8601("2020-01-04T09:05:22.701000Z"),
+            Some(t + Duration::from_millis(701))
+        );
         assert_eq!(parse_iso8601("2020-01-04T09:05:22Z"), Some(t));
         assert_eq!(parse_iso8601("2020-01-04 09:05:22"), Some(t));
         assert_eq!(parse_iso8601("2020-01-04T17:05:22+08:00"), Some(t));
         assert_eq!(parse_iso8601("yesterday"), None);
         assert_eq!(parse_iso8601("2020-01-04T09:05:22+"), None);
+        assert_eq!(parse_iso8601("1969-12-31T23:59:59Z"), None);
     }
 
     #[test]
     fn parses_http_dates() {
         let t = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
-        assert_eq!(http_date(t), "Wed, 21 Oct 2015 07:28:00 GMT");
-        assert_eq!(parse_http_date(&http_date(t)), Some(t));
-        assert_eq!(utc_from_unix(1_445_412_480), (2015, 10, 21, 7, 28, 0));
-        assert_eq!(unix_from_utc(2015, 10, 21, 7, 28, 0), Some(1_445_412_480));
-        assert_eq!(unix_from_utc(2015, 13, 21, 7, 28, 0), None);
         assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT"), Some(t));
+        assert_eq!(parse_http_date(" Wed, 21 Oct 2015 07:28:00 GMT "), Some(t));
+        assert_eq!(
+            parse_http_date("Wednesday, 21-Oct-15 07:28:00 GMT"),
+            Some(t)
+        );
         assert_eq!(parse_http_date("Wed, 21 Oct 2015 07:28:00 CET"), None);
         assert_eq!(parse_http_date("Wed, 21 Foo 2015 07:28:00 GMT"), None);
         assert_eq!(parse_http_date(""), None);
@@ -245,5 +162,62 @@ mod tests {
         let diff = SystemTime::now().duration_since(c.now()).unwrap();
         assert!(diff >= Duration::from_secs(3599) && diff <= Duration::from_secs(3601));
         assert_eq!(c.offset(), -3600);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any bytes as a `Date` or `Retry-After` header, and any text to every parser: a time
+        /// or nothing, never a panic.
+        #[test]
+        fn any_header_bytes_are_a_date_or_nothing(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            text in ".{0,64}",
+        ) {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Ok(value) = reqwest::header::HeaderValue::from_bytes(&bytes) {
+                if let Ok(s) = value.to_str() {
+                    let _ = parse_http_date(s);
+                }
+                headers.insert(reqwest::header::RETRY_AFTER, value);
+                let _ = crate::retry::retry_after(&headers);
+            }
+            let lossy = String::from_utf8_lossy(&bytes);
+            for s in [text.as_str(), &lossy] {
+                let _ = parse_http_date(s);
+                let _ = parse_iso8601(s);
+                let _ = parse_sdk_date(s);
+            }
+        }
+
+        /// A real date with one character replaced parses to nothing or to a valid time that
+        /// formats back to the same text.
+        #[test]
+        fn damaged_dates_are_refused_or_exact(
+            secs in 0u64..253_402_300_800,
+            at in 0usize..29,
+            c in "[ -~]",
+        ) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            let mut http = httpdate::fmt_http_date(t);
+            http.replace_range(at..at + 1, &c);
+            if let Some(parsed) = parse_http_date(&http) {
+                proptest::prop_assert_eq!(httpdate::fmt_http_date(parsed), http);
+            }
+            let mut sdk = sdk_date(t);
+            sdk.replace_range(at % 16..at % 16 + 1, &c);
+            if let Some(parsed) = parse_sdk_date(&sdk) {
+                proptest::prop_assert_eq!(sdk_date(parsed), sdk);
+            }
+        }
+
+        /// Every second from 1970 to 9999 survives formatting and parsing in both formats.
+        #[test]
+        fn dates_round_trip(secs in 0u64..253_402_300_800) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            proptest::prop_assert_eq!(parse_http_date(&httpdate::fmt_http_date(t)), Some(t));
+            proptest::prop_assert_eq!(parse_sdk_date(&sdk_date(t)), Some(t));
+            proptest::prop_assert_eq!(sdk_date(t).len(), 16);
+        }
     }
 }

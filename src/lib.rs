@@ -44,14 +44,20 @@
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
 //!   limits), which the `pre` hook checks every request against before sending.
 //! * `hooks` (private): limits, default headers, signing, retries and error decoding around every
-//!   call; [`clock`]: `X-Sdk-Date` time and the clock offset learned from the server.
+//!   call; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
+//! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
+//!
+//! ## Cargo features
+//! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec.
+//! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
+//!   calendar (`huaweicloud_osm::server`); clients never need it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod attachments;
 pub mod auth;
 pub mod client;
-pub mod clock;
+mod clock;
 pub mod convert;
 pub mod error;
 mod hooks;
@@ -61,6 +67,8 @@ pub mod paginate;
 pub mod prelude;
 mod raw;
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod values;
 pub mod wait;
 

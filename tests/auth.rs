@@ -20,9 +20,10 @@ const SECURITY_TOKEN: &str = "SECURITY-TOKEN-never-shown";
 /// IAM's timestamp format, `secs` from now.
 fn iam_time(secs_from_now: u64) -> String {
     let t = SystemTime::now() + Duration::from_secs(secs_from_now);
-    let secs = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let (y, m, d, h, mi, s) = huaweicloud_osm::clock::utc_from_unix(secs);
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000000Z")
+    jiff::Timestamp::try_from(t)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+        .to_string()
 }
 
 fn mock_iam_login<'a>(iam: &'a MockServer, token: &str, expires_in: u64) -> httpmock::Mock<'a> {
@@ -526,17 +527,15 @@ fn security_key_body() -> serde_json::Value {
 fn signed_by_instance(req: &httpmock::HttpMockRequest) -> bool {
     let uri = req.uri();
     let headers = req.headers_vec().clone();
-    let received = huaweicloud_osm::auth::signer::ReceivedRequest {
+    let received = huaweicloud_osm::server::ReceivedRequest {
         method: req.method_str(),
         path: uri.path(),
         query: uri.query(),
         headers: &headers,
         body: req.body_ref(),
     };
-    huaweicloud_osm::auth::signer::verify(&received, |ak| {
-        (ak == TMP_AK).then(|| TMP_SK.to_string())
-    })
-    .is_ok()
+    huaweicloud_osm::server::verify(&received, |ak| (ak == TMP_AK).then(|| TMP_SK.to_string()))
+        .is_ok()
 }
 
 /// An OSM server and a metadata service.

@@ -5,14 +5,15 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
+use huaweicloud_osm::server;
 use huaweicloud_osm::values::CaseStatus;
 use huaweicloud_osm::{Client, Error, types};
-use osm_sandbox::{Sandbox, archive};
+use osm_sandbox::Sandbox;
 
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
 /// Problem type "Quota adjustment application" (a consultation: no region needed).
@@ -755,12 +756,26 @@ async fn v1_attachments_round_trip_single_and_archive() {
         .download_accessories_v1_to(&[a.as_str(), b.as_str()], &mut zip)
         .await
         .unwrap();
-    let entries = archive::read_zip(&zip).unwrap();
     assert_eq!(
-        entries,
+        unzip(&zip),
         vec![
-            ("screen.png".to_string(), png),
+            ("screen.png".to_string(), png.clone()),
             ("app.txt".to_string(), txt)
+        ]
+    );
+    // The same id asked for again: names stay unique within the archive.
+    let mut zip = Vec::new();
+    client
+        .download_accessories_v1_to(&[a.as_str(), a.as_str(), a.as_str()], &mut zip)
+        .await
+        .unwrap();
+    let names: Vec<String> = unzip(&zip).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        [
+            "screen.png".to_string(),
+            format!("{a}_screen.png"),
+            format!("{a}_2_screen.png")
         ]
     );
 
@@ -818,9 +833,8 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
     assert_eq!(download_v2(&client, &multipart).await, pdf);
     assert_eq!(download_v2(&client, &base64).await, log);
     let zip = download_v2(&client, &format!("{multipart},{base64}")).await;
-    let entries = archive::read_zip(&zip).unwrap();
     assert_eq!(
-        entries,
+        unzip(&zip),
         vec![
             ("report.pdf".to_string(), pdf.clone()),
             ("server.log".to_string(), log)
@@ -885,15 +899,18 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
         .unwrap()
         .into_inner();
     let url = urls.accessory_urls[0].accessory_url.clone().unwrap();
-    let fetched = http()
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let response = http().get(&url).send().await.unwrap();
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let fetched = response.bytes().await.unwrap();
     assert_eq!(fetched.as_ref(), pdf.as_slice());
+    // A PDF is not an image to preview.
+    let result = client
+        .download_images()
+        .accessory_id(multipart.as_str())
+        .send()
+        .await;
+    let (status, code, ..) = failure(result.map(drop));
+    assert_eq!((status, code.as_str()), (200, "OSM.01010001"));
 
     // Delete, then it is gone.
     client
@@ -909,6 +926,88 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
         .await;
     let (status, code, ..) = failure(result.map(drop));
     assert_eq!((status, code.as_str()), (200, "OSM.01010001"));
+}
+
+#[tokio::test]
+async fn an_oversized_upload_is_refused_while_it_streams() {
+    // A 1 GiB upload, made as it is sent: far over the 2 MiB of a v1.0 attachment, and over the
+    // 64 MiB the sandbox would read whole. Signed UNSIGNED-PAYLOAD as multipart uploads are, so
+    // its body streams past authentication to multer, which refuses it at the limit; the answer
+    // arrives while the client is still sending.
+    const CHUNK: usize = 64 * 1024;
+    const TOTAL: usize = 1 << 30;
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = sandbox.credentials();
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sent.clone();
+    let head = bytes::Bytes::from_static(
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"accessoryData\"; filename=\"big.zip\"\r\n\r\n",
+    );
+    let zeros = bytes::Bytes::from(vec![0u8; CHUNK]);
+    let body = futures::stream::iter(
+        std::iter::once(head).chain(std::iter::repeat_n(zeros, TOTAL / CHUNK)),
+    )
+    .map(move |chunk| {
+        counter.fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok::<_, std::io::Error>(chunk)
+    });
+    let url = reqwest::Url::parse(&format!(
+        "{}/v1.0/servicerequest/case/accessory",
+        sandbox.url()
+    ))
+    .unwrap();
+    let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+    let headers = request.headers_mut();
+    headers.insert("x-domain-id", c.domain_id.parse().unwrap());
+    headers.insert(
+        "content-type",
+        "multipart/form-data; boundary=XyZ".parse().unwrap(),
+    );
+    *request.body_mut() = Some(reqwest::Body::wrap_stream(body));
+    Signer::new(&c.access_key, &c.secret_key)
+        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
+        .unwrap();
+    assert_eq!(
+        request.headers()["x-sdk-content-sha256"],
+        "UNSIGNED-PAYLOAD"
+    );
+
+    let response = http().execute(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let detail = response.headers()["x-sandbox-error-detail"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("2097152"), "{detail}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error_code"], "OSM.01010001");
+    let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        sent < 64 << 20,
+        "{sent} bytes were sent before the answer: the body was read whole"
+    );
+    assert_eq!(sandbox.counters().requests, 1);
+}
+
+/// The entries of a ZIP archive, read with the `zip` crate (which checks each CRC-32); every
+/// entry must be deflated, as Huawei's compressed package is.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).expect("a readable entry");
+            let name = file.name().expect("a UTF-8 name").into_owned();
+            assert_eq!(
+                file.compression(),
+                zip::CompressionMethod::Deflated,
+                "{name}"
+            );
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).expect("an intact entry");
+            (name, data)
+        })
+        .collect()
 }
 
 fn base64_encode(data: &[u8]) -> String {
@@ -1328,7 +1427,7 @@ async fn signed_with(
         *request.body_mut() = Some(bytes.into());
     }
     Signer::new(&c.access_key, &c.secret_key)
-        .sign_request(&mut request, &sdk_date(SystemTime::now()))
+        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
         .unwrap();
     http().execute(request).await.unwrap()
 }
@@ -1337,25 +1436,4 @@ async fn signed_with(
 fn http() -> &'static reqwest::Client {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     HTTP.get_or_init(common::net::raw_http)
-}
-
-/// `YYYYMMDDTHHMMSSZ`.
-fn sdk_date(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::scripted::{self, Reply};
 use common::*;
-use huaweicloud_osm::auth::signer::{self, ReceivedRequest};
-use huaweicloud_osm::clock;
+use huaweicloud_osm::server::{self, ReceivedRequest};
 use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, TimeoutKind, types};
 
 /// Retries without long waits.
@@ -57,7 +56,7 @@ fn verifies(r: &scripted::Received) -> bool {
         headers: &r.headers,
         body: &r.body,
     };
-    signer::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
+    server::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
 }
 
 #[tokio::test]
@@ -246,7 +245,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
         401,
         serde_json::json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: signature expired, signature time:x,server time:y"}),
     )
-    .header("date", &clock::http_date(server_now));
+    .header("date", &httpdate::fmt_http_date(server_now));
     let server = scripted::start(vec![expired, regions()]).await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
@@ -254,7 +253,7 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
     assert!((3590..=3610).contains(&offset), "offset {offset}");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    let second = clock::parse_sdk_date(requests[1].header("x-sdk-date").unwrap()).unwrap();
+    let second = server::parse_sdk_date(requests[1].header("x-sdk-date").unwrap()).unwrap();
     let diff = second.duration_since(SystemTime::now()).unwrap_or_default();
     assert!(
         diff > Duration::from_secs(3500),
@@ -266,7 +265,10 @@ async fn signature_expired_teaches_the_clock_and_retries_once() {
 #[tokio::test]
 async fn a_skewed_date_header_is_learned_without_a_failure() {
     let behind = SystemTime::now() - Duration::from_secs(1800);
-    let server = scripted::start(vec![regions().header("date", &clock::http_date(behind))]).await;
+    let server = scripted::start(vec![
+        regions().header("date", &httpdate::fmt_http_date(behind)),
+    ])
+    .await;
     let client = client_for(&server.url);
     client.list_regions_v1().send().await.unwrap();
     let offset = client.clock_offset();
@@ -405,4 +407,54 @@ async fn oversized_bodies_are_refused_not_buffered() {
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert!(err.service().unwrap().raw_body.as_ref().unwrap().len() <= 64 * 1024 + 4);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any header value as the gateway's `Date`: the call succeeds, and the clock learns an
+    /// offset only from a real HTTP date more than the tolerance (120 s) away, never panics.
+    #[test]
+    fn any_date_header_is_learned_or_ignored(date in date_header()) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let server = scripted::start(vec![regions().header("date", &date)]).await;
+            let client = client_for(&server.url);
+            client.list_regions_v1().send().await.unwrap();
+            let offset = client.clock_offset();
+            let skew = httpdate::parse_http_date(date.trim()).ok().map(|t| {
+                match t.duration_since(SystemTime::now()) {
+                    Ok(ahead) => ahead.as_secs() as i64,
+                    Err(behind) => -(behind.duration().as_secs() as i64),
+                }
+            });
+            match skew {
+                Some(skew) if skew.abs() > 130 => {
+                    assert!((offset - skew).abs() <= 10, "{date:?}: offset {offset}, skew {skew}")
+                }
+                Some(skew) if skew.abs() > 110 => {} // at the tolerance: either is right
+                _ => assert_eq!(offset, 0, "{date:?}"),
+            }
+        });
+    }
+}
+
+/// Values a `Date` header can carry: any text a header value may hold (obs-text included), real
+/// dates of any year, and real dates with one character replaced.
+fn date_header() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let real =
+        |secs: u64| httpdate::fmt_http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+    prop_oneof![
+        "[\t -~\u{80}-\u{10FFFF}]{0,40}",
+        (0u64..253_402_300_800).prop_map(real),
+        (0u64..253_402_300_800, 0usize..29, "[\t -~]").prop_map(move |(secs, at, c)| {
+            let mut date = real(secs);
+            date.replace_range(at..at + 1, &c);
+            date
+        }),
+    ]
 }

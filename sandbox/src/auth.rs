@@ -1,7 +1,7 @@
 //! Authentication as Huawei Cloud's API gateway and IAM do it.
 //!
 //! * AK/SK: the `SDK-HMAC-SHA256` signature is recomputed over the headers the client names in
-//!   `SignedHeaders` ([`huaweicloud_osm::auth::signer::verify`]), so requests signed by Huawei's
+//!   `SignedHeaders` ([`huaweicloud_osm::server::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
 //! * Temporary AK/SK issued by the instance metadata service ([`crate::metadata`]) are accepted with
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::auth::signer::{self, ReceivedRequest, VerifyError};
+use huaweicloud_osm::server::{ReceivedRequest, VerifyError, needs_body, verify};
 use serde_json::{Value, json};
 
 use crate::clock;
@@ -82,6 +82,21 @@ pub(crate) struct Token {
 /// Issued tokens by value.
 pub(crate) type Tokens = HashMap<String, Token>;
 
+/// Whether authenticating the request reads its body: an AK/SK signature over the body's hash
+/// does; a token, or a signature over `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (how multipart
+/// uploads are signed), does not, and [`authenticate`] is then given an empty body.
+pub(crate) fn reads_body(parts: &Parts) -> bool {
+    header(&parts.headers, "x-auth-token").is_none() && needs_body(&header_pairs(&parts.headers))
+}
+
+/// The headers as `(name, value)` pairs (values that are not text left out).
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect()
+}
+
 /// Who sent the request, or why it is refused.
 pub(crate) fn authenticate(app: &App, parts: &Parts, body: &[u8]) -> Result<Who, OsmError> {
     caller(app, parts, body, true)
@@ -107,10 +122,7 @@ fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Resul
     if header(headers, "authorization").is_none() {
         return Err(OsmError::unauthorized("x-auth-token not found"));
     }
-    let pairs: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-        .collect();
+    let pairs = header_pairs(headers);
     let received = ReceivedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -120,7 +132,7 @@ fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Resul
     };
     let creds = &app.credentials;
     let issued = app.metadata.lock().expect("metadata lock");
-    let verified = signer::verify(&received, |ak| {
+    let verified = verify(&received, |ak| {
         if ak == creds.access_key {
             Some(creds.secret_key.clone())
         } else {

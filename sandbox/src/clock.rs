@@ -7,9 +7,12 @@
 //!   timestamps, the urge interval and IAM token expiry use it, so tests can let time pass without
 //!   sleeping and without their signatures falling out of the window.
 
-use huaweicloud_osm::clock as sdk_clock;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use huaweicloud_osm::server as gateway;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, civil};
 
 /// The sandbox's clock: offset and advanced time, both changeable while it runs.
 #[derive(Debug, Default)]
@@ -47,73 +50,69 @@ impl SandboxClock {
 }
 
 fn system_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    to_ms(SystemTime::now())
 }
 
 /// `YYYYMMDDTHHMMSSZ` (the `X-Sdk-Date` format) to milliseconds since the epoch.
 pub(crate) fn parse_sdk_date(s: &str) -> Option<i64> {
-    if !s
-        .bytes()
-        .enumerate()
-        .all(|(i, c)| matches!(i, 8 | 15) || c.is_ascii_digit())
-    {
-        return None;
-    }
-    sdk_clock::parse_sdk_date(s).map(system_to_ms)
+    gateway::parse_sdk_date(s).map(to_ms)
 }
 
 /// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ`.
 pub(crate) fn sdk_date(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(ms);
-    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    let t = SystemTime::try_from(timestamp(ms)).unwrap_or(UNIX_EPOCH);
+    gateway::sdk_date(t)
 }
 
 /// Milliseconds since the epoch as `2019-05-22T03:30:52Z` (OSM's time fields).
 pub(crate) fn iso(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    timestamp(ms).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Milliseconds since the epoch as IAM's `2020-01-04T09:05:22.701000Z`.
 pub(crate) fn iam_time(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = parts(ms);
-    let micros = ms.rem_euclid(1000) * 1000;
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{micros:06}Z")
+    timestamp(ms).strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
 }
 
-/// Milliseconds since the epoch as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+/// Milliseconds since the epoch as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`); clamped to
+/// 1970–9999, the range of the format (httpdate refuses any other).
 pub(crate) fn http_date(ms: i64) -> String {
-    sdk_clock::http_date(UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64))
+    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let secs = ms.div_euclid(1000).clamp(0, LAST) as u64;
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 /// Parses the time filters of the list operations: `2019-05-22 03:30:52`, `2019-05-22T03:30:52Z`
-/// (optionally with fractions or a `+hh:mm` zone), `2019-05-22`, or epoch milliseconds/seconds.
+/// (optionally with fractions, ignored, or a `+hh:mm` zone), `2019-05-22`, or epoch
+/// milliseconds/seconds. Times without a zone are UTC; none is before 1970.
 pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
     let s = s.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = s.parse().ok()?;
         return Some(if s.len() >= 13 { n } else { n * 1000 });
     }
-    let b = s.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
-        let secs = sdk_clock::unix_from_utc(num(0..4)?, num(5..7)?, num(8..10)?, 0, 0, 0)?;
-        return Some(secs * 1000);
-    }
-    sdk_clock::parse_iso8601(s).map(system_to_ms)
+    let t = match s.parse::<Timestamp>() {
+        Ok(t) => t,
+        Err(_) => TimeZone::UTC
+            .to_timestamp(s.parse::<civil::DateTime>().ok()?)
+            .ok()?,
+    };
+    (t >= Timestamp::UNIX_EPOCH).then(|| t.as_second() * 1000)
 }
 
-fn system_to_ms(t: SystemTime) -> i64 {
+/// Milliseconds since the epoch as a timestamp, saturating at the ends of jiff's range.
+fn timestamp(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(if ms < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+fn to_ms(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-fn parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
-    sdk_clock::utc_from_unix(ms.div_euclid(1000))
 }
 
 #[cfg(test)]
@@ -131,6 +130,10 @@ mod tests {
         assert_eq!(iam_time(T + 701), "2024-03-15T08:09:10.701000Z");
         assert_eq!(http_date(T), "Fri, 15 Mar 2024 08:09:10 GMT");
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(-1), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(i64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert!(iso(i64::MAX).starts_with("9999-"));
+        assert!(iam_time(i64::MIN).starts_with('-'));
     }
 
     #[test]
@@ -145,6 +148,7 @@ mod tests {
             Some(T - (8 * 3600 + 9 * 60 + 10) * 1000)
         );
         assert_eq!(parse_time_filter("yesterday"), None);
+        assert_eq!(parse_time_filter("1969-12-31"), None);
     }
 
     #[test]

@@ -43,13 +43,14 @@
 //!
 //! ## Modules
 //! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
-//! tokens, account lookup), `metadata` (instance metadata, temporary credentials), `routes` (v1.0, v2, attachments, iRobot, examples), `store` (state), `catalogue`
-//! (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`], [`archive`]
+//! tokens, account lookup), `metadata` (instance metadata, temporary credentials), `routes`
+//! (v1.0, v2, attachments, iRobot, examples), `store` (state), `catalogue` (products, problem
+//! types, …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive`
 //! (ZIP), `multipart`, `clock`, [`errors`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod archive;
+mod archive;
 mod auth;
 pub mod catalogue;
 mod clock;

@@ -24,8 +24,9 @@ use crate::faults::{Fault, FaultState};
 use crate::metadata;
 use crate::store::{Store, Who};
 
-/// Largest request body read (attachments are far smaller).
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest request body read whole (attachments are far smaller; multipart uploads stream and
+/// have their own, smaller limits).
+pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Everything the handlers share.
 pub(crate) struct App {
@@ -150,26 +151,32 @@ async fn serve(
             return Ok(finish(response, &request_id, &app));
         }
     }
-    let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(Body::new(body), MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => return Err(Dropped),
+    let (parts, incoming) = request.into_parts();
+    let login = parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST";
+    let link = parts.uri.path().starts_with(crate::routes::FILES_PREFIX);
+    // The body is read whole first only when the login or the signature needs it; otherwise (a
+    // token, an UNSIGNED-PAYLOAD upload, a download link) it streams to the handler.
+    let (body, read) = if login || (!link && auth::reads_body(&parts)) {
+        let Ok(read) = axum::body::to_bytes(Body::new(incoming), MAX_BODY).await else {
+            return Err(Dropped);
+        };
+        (Body::from(read.clone()), read)
+    } else {
+        (Body::new(incoming), Bytes::new())
     };
     let refused = |e: OsmError| {
         app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
         error_response(&e, &request_id)
     };
     let response = match (parts.method.as_str(), parts.uri.path()) {
-        ("POST", "/v3/auth/tokens") => auth::issue_token(&app, &body),
+        _ if login => auth::issue_token(&app, &read),
         ("GET", "/v3/auth/domains") => {
-            auth::list_domains(&app, &parts, &body).unwrap_or_else(refused)
+            auth::list_domains(&app, &parts, &read).unwrap_or_else(refused)
         }
         ("PUT", metadata::SESSION_TOKEN_PATH) => metadata::open_session(&app, &parts),
         ("GET", metadata::SECURITY_KEY_PATH) => metadata::security_key(&app, &parts),
-        (_, path) if path.starts_with(crate::routes::FILES_PREFIX) => {
-            route(&router, parts, body, None, &request_id).await
-        }
-        _ => match auth::authenticate(&app, &parts, &body) {
+        _ if link => route(&router, parts, body, None, &request_id).await,
+        _ => match auth::authenticate(&app, &parts, &read) {
             Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
             Err(e) => refused(e),
         },
@@ -184,7 +191,7 @@ async fn serve(
 async fn route(
     router: &Router,
     parts: axum::http::request::Parts,
-    body: Bytes,
+    body: Body,
     who: Option<Who>,
     request_id: &str,
 ) -> Response<Body> {
@@ -194,7 +201,7 @@ async fn route(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let mut request = Request::from_parts(parts, Body::from(body));
+    let mut request = Request::from_parts(parts, body);
     if let Some(who) = who {
         request.extensions_mut().insert(who);
     }

@@ -8,6 +8,8 @@ pub(crate) mod iam;
 pub(crate) mod keys;
 pub mod metadata;
 pub mod signer;
+#[cfg(feature = "server")]
+pub(crate) mod verify;
 
 pub use chain::{ENV_INSTANCE_METADATA, ENV_METADATA_ENDPOINT};
 pub use credentials::{AkSkCredentials, Credentials, PasswordLogin, TokenScope};

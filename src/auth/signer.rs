@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -31,6 +32,14 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Hex SHA-256 of the empty body.
 pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// What the canonical URI and query escape: every byte but the RFC 3986 unreserved characters
+/// `A-Z a-z 0-9 - _ . ~` (non-ASCII bytes are always escaped), as `%XX` in upper-case hex.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Headers never signed: the HTTP stack may add or rewrite them after signing.
 const UNSIGNABLE: [&str; 6] = [
@@ -197,149 +206,6 @@ pub fn canonical_request_of(request: &reqwest::Request) -> Result<String, SignEr
     canonical_request_parts(request, query.as_deref()).map(|(canonical, _)| canonical)
 }
 
-/// A request as a server received it, for [`verify`].
-#[derive(Debug, Clone, Copy)]
-pub struct ReceivedRequest<'a> {
-    /// HTTP method.
-    pub method: &'a str,
-    /// The path as sent (percent-encoded).
-    pub path: &'a str,
-    /// The query string as sent, without `?`.
-    pub query: Option<&'a str>,
-    /// Every header received, `(name, value)`.
-    pub headers: &'a [(String, String)],
-    /// The body received.
-    pub body: &'a [u8],
-}
-
-/// A request whose signature verified.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    /// The access key that signed it.
-    pub access_key: String,
-    /// Its `X-Sdk-Date`.
-    pub sdk_date: String,
-}
-
-/// Why a signature was rejected (the gateway answers these with HTTP 401).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum VerifyError {
-    /// No `Authorization` header, or not an SDK-HMAC-SHA256 one.
-    #[error("missing or unsupported Authorization header")]
-    MissingAuthorization,
-    /// The header does not have the `Access=, SignedHeaders=, Signature=` shape.
-    #[error("malformed Authorization header")]
-    Malformed,
-    /// The AK is not known.
-    #[error("ak not exist: {0}")]
-    UnknownAccessKey(String),
-    /// `x-sdk-date` is not signed or not present.
-    #[error("x-sdk-date is missing or not signed")]
-    MissingDate,
-    /// A header named in SignedHeaders was not received.
-    #[error("signed header `{0}` is missing")]
-    MissingSignedHeader(String),
-    /// The signature does not match; carries the server's canonical request (`|` for newlines, as
-    /// the gateway's APIGW.0303 message shows it).
-    #[error("verify aksk signature fail, canonicalRequest:{0}")]
-    Mismatch(String),
-}
-
-/// Verifies an SDK-HMAC-SHA256 signature as the gateway does: recomputes the canonical request from
-/// what was received (decoded path and query, the headers named in `SignedHeaders`, the body hash
-/// or `X-Sdk-Content-Sha256`) with the SK that `secret_key` returns for the AK. The signing time
-/// window is the caller's to check (see [`Verified::sdk_date`]).
-pub fn verify(
-    request: &ReceivedRequest<'_>,
-    secret_key: impl Fn(&str) -> Option<String>,
-) -> Result<Verified, VerifyError> {
-    let header = |name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let auth = header("authorization")
-        .and_then(|a| a.strip_prefix(ALGORITHM))
-        .and_then(|a| a.strip_prefix(' '))
-        .ok_or(VerifyError::MissingAuthorization)?;
-    let mut access = None;
-    let mut signed = None;
-    let mut signature = None;
-    for field in auth.split(',').map(str::trim) {
-        match field.split_once('=') {
-            Some(("Access", v)) => access = Some(v),
-            Some(("SignedHeaders", v)) => signed = Some(v),
-            Some(("Signature", v)) => signature = Some(v),
-            _ => return Err(VerifyError::Malformed),
-        }
-    }
-    let (Some(access), Some(signed), Some(signature)) = (access, signed, signature) else {
-        return Err(VerifyError::Malformed);
-    };
-    let sk = secret_key(access).ok_or_else(|| VerifyError::UnknownAccessKey(access.to_string()))?;
-    let names: Vec<&str> = signed.split(';').collect();
-    if !names.contains(&HEADER_SDK_DATE) {
-        return Err(VerifyError::MissingDate);
-    }
-    let mut headers = Vec::with_capacity(names.len());
-    for name in &names {
-        let values: Vec<&str> = request
-            .headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-            .collect();
-        if values.is_empty() {
-            return Err(VerifyError::MissingSignedHeader(name.to_string()));
-        }
-        headers.push((name.to_string(), values.join(",")));
-    }
-    let sdk_date = header(HEADER_SDK_DATE)
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let payload = match header(HEADER_CONTENT_SHA256) {
-        Some(v) if names.contains(&HEADER_CONTENT_SHA256) => v.trim().to_string(),
-        _ => payload_hash(request.body),
-    };
-    let query = parse_query(request.query.unwrap_or_default());
-    let path = percent_decode(request.path);
-    let signable = SignableRequest {
-        method: request.method,
-        path: &path,
-        query: &query,
-        headers: &headers,
-        payload_hash: &payload,
-    };
-    let expected = Signer::new(access, sk).sign(&signable, &sdk_date);
-    if expected.signature != signature || expected.signed_headers != signed {
-        return Err(VerifyError::Mismatch(
-            expected.canonical_request.replace('\n', "|"),
-        ));
-    }
-    Ok(Verified {
-        access_key: access.to_string(),
-        sdk_date,
-    })
-}
-
-/// Decodes a query string into pairs (`+` is a space, as form encoding sends it).
-pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                percent_decode(&k.replace('+', " ")),
-                percent_decode(&v.replace('+', " ")),
-            )
-        })
-        .collect()
-}
-
 /// Builds the canonical request and the signed-headers list.
 pub fn canonical_request(request: &SignableRequest<'_>) -> (String, String) {
     let mut headers: Vec<(String, &str)> = request
@@ -468,16 +334,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn escape_into(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        }
-    }
+    out.extend(utf8_percent_encode(s, ESCAPED));
 }
 
 /// Whether a header takes part in the signature under the Python SDK's policy.
@@ -589,28 +446,10 @@ fn canonical_request_parts(
     ))
 }
 
-/// Decodes `%XX` sequences (invalid UTF-8 is replaced; never panics).
+/// Decodes `%XX` sequences (invalid UTF-8 is replaced; a `%` not followed by two hex digits is
+/// kept; never panics).
 pub fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2]))
-        {
-            out.push(h << 4 | l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_val(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+    percent_decode_str(path).decode_utf8_lossy().into_owned()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -639,6 +478,19 @@ mod tests {
         );
         assert_eq!(escape("/tmp/123"), "%2Ftmp%2F123");
         assert_eq!(escape("a~b-c_d.e"), "a~b-c_d.e");
+    }
+
+    #[test]
+    fn escape_keeps_exactly_the_unreserved_ascii_bytes() {
+        for c in (0u8..0x80).map(char::from).chain(['é', '€', '\u{10FFFF}']) {
+            let s = c.to_string();
+            let expected: String = if c.is_ascii_alphanumeric() || "-_.~".contains(c) {
+                s.clone()
+            } else {
+                s.bytes().map(|b| format!("%{b:02X}")).collect()
+            };
+            assert_eq!(escape(&s), expected, "{c:?}");
+        }
     }
 
     #[test]
@@ -677,50 +529,6 @@ mod tests {
         assert_eq!(percent_decode("%"), "%");
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(percent_decode("%41"), "A");
-    }
-
-    #[test]
-    fn verify_accepts_what_sign_request_produced_and_rejects_tampering() {
-        let url = reqwest::Url::parse("http://127.0.0.1:9/v2/x%20y?b=1+2&a=%E4%B8%80").unwrap();
-        let mut req = reqwest::Request::new(reqwest::Method::POST, url);
-        req.headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        req.headers_mut()
-            .insert("x-domain-id", HeaderValue::from_static("dom"));
-        *req.body_mut() = Some("{\"a\":1}".into());
-        Signer::new("AK", "SK")
-            .sign_request(&mut req, "20240101T000000Z")
-            .unwrap();
-        let headers: Vec<(String, String)> = req
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
-            .collect();
-        let received = |body: &'static [u8], query: &'static str| ReceivedRequest {
-            method: "POST",
-            path: "/v2/x%20y",
-            query: Some(query),
-            headers: &headers,
-            body,
-        };
-        let sk = |ak: &str| (ak == "AK").then(|| "SK".to_string());
-        let sent_query = req.url().query().unwrap().to_string();
-        let q: &'static str = Box::leak(sent_query.into_boxed_str());
-        let ok = verify(&received(b"{\"a\":1}", q), sk).unwrap();
-        assert_eq!(ok.access_key, "AK");
-        assert_eq!(ok.sdk_date, "20240101T000000Z");
-        assert!(matches!(
-            verify(&received(b"{\"a\":2}", q), sk),
-            Err(VerifyError::Mismatch(_))
-        ));
-        assert!(matches!(
-            verify(&received(b"{\"a\":1}", "b=1"), sk),
-            Err(VerifyError::Mismatch(_))
-        ));
-        assert!(matches!(
-            verify(&received(b"{\"a\":1}", q), |_: &str| None),
-            Err(VerifyError::UnknownAccessKey(_))
-        ));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod scripted;
 use std::sync::OnceLock;
 
 use httpmock::{HttpMockRequest, MockServer, When};
-use huaweicloud_osm::auth::signer::{self, ReceivedRequest};
+use huaweicloud_osm::server::{self, ReceivedRequest};
 use huaweicloud_osm::{Client, Credentials, Error};
 use serde_json::Value;
 
@@ -68,7 +68,7 @@ pub fn signature_verifies(req: &HttpMockRequest) -> bool {
         headers: &headers,
         body: req.body_ref(),
     };
-    signer::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
+    server::verify(&received, |ak| (ak == AK).then(|| SK.to_string())).is_ok()
 }
 
 /// Every request: signed by AK/SK with a fresh date, `X-Domain-Id`, our User-Agent, no
@@ -162,7 +162,7 @@ pub fn exact_query(when: When, expected: &[(&str, &str)]) -> When {
         .collect();
     expected.sort();
     when.is_true(move |req| {
-        let mut got = signer::parse_query(req.uri().query().unwrap_or_default());
+        let mut got = server::parse_query(req.uri().query().unwrap_or_default());
         got.sort();
         got == expected
     })

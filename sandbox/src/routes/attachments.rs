@@ -9,7 +9,7 @@ use bytes::Bytes;
 use huaweicloud_osm::types;
 use serde_json::json;
 
-use super::{AppState, Call, FILES_PREFIX, Reply, empty, mime_of, ok};
+use super::{AppState, Call, FILES_PREFIX, Reply, Streaming, empty, ok};
 use crate::archive;
 use crate::errors::{OsmError, OsmResult};
 use crate::multipart::{self, Part};
@@ -66,14 +66,11 @@ pub(super) fn routes() -> Router<AppState> {
         )
 }
 
-fn parts(call: &Call) -> OsmResult<Vec<Part>> {
-    let content_type = call.header("content-type").unwrap_or_default();
-    let boundary = multipart::boundary(content_type).ok_or_else(|| {
-        OsmError::bad_request(format!(
-            "expected multipart/form-data, got `{content_type}`"
-        ))
-    })?;
-    multipart::parse(&call.body, &boundary).map_err(OsmError::bad_request)
+/// The parts of a multipart upload, read as the body streams in: the file part may have up to
+/// `file_max` bytes and is refused as soon as it has more.
+async fn parts(upload: Streaming, file_part: &str, file_max: usize) -> OsmResult<Vec<Part>> {
+    let content_type = upload.call.header("content-type").unwrap_or_default();
+    multipart::read(content_type, upload.body, file_part, file_max).await
 }
 
 fn part<'a>(parts: &'a [Part], name: &str) -> OsmResult<&'a Part> {
@@ -111,18 +108,18 @@ fn check_file(name: &str, size: usize, max: usize, types: &[&str]) -> OsmResult<
     Ok(())
 }
 
-fn store_file(app: &AppState, name: String, data: Vec<u8>) -> OsmResult<String> {
+fn store_file(app: &AppState, name: String, data: Bytes) -> OsmResult<String> {
     let now = app.clock.now_ms();
     app.store
         .lock()
         .expect("store lock")
-        .upload(name, Bytes::from(data), now)
+        .upload(name, data, now)
 }
 
 /// `UploadAccessoryV1`: parts `accessoryData` (the file, at most 2 MB), `accessoryName`,
 /// `accessoryFrom` (`incident`, `message` or `feedback`).
-async fn upload_v1(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
-    let parts = parts(&call)?;
+async fn upload_v1(State(app): State<AppState>, upload: Streaming) -> OsmResult<Reply> {
+    let parts = parts(upload, "accessoryData", V1_MAX_BYTES).await?;
     let data = part(&parts, "accessoryData")?;
     let name = part(&parts, "accessoryName")?.text();
     let from = part(&parts, "accessoryFrom")?.text();
@@ -154,8 +151,8 @@ fn check_from_v2(from: &str) -> OsmResult<()> {
 
 /// `UploadAccessory`: parts `file` and `form_data` (JSON text
 /// `{"fileName","accessoryFrom","uploadType"}`).
-async fn upload_v2(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
-    let parts = parts(&call)?;
+async fn upload_v2(State(app): State<AppState>, upload: Streaming) -> OsmResult<Reply> {
+    let parts = parts(upload, "file", V2_MAX_MB << 20).await?;
     let file = part(&parts, "file")?;
     let form: serde_json::Value = serde_json::from_slice(&part(&parts, "form_data")?.data)
         .map_err(|e| OsmError::param(format!("form_data is not JSON: {e}")))?;
@@ -191,7 +188,7 @@ async fn upload_json(State(app): State<AppState>, call: Call) -> OsmResult<Reply
         V2_MAX_MB << 20,
         &v2_types(),
     )?;
-    let id = store_file(&app, body.accessory_name.to_string(), data)?;
+    let id = store_file(&app, body.accessory_name.to_string(), Bytes::from(data))?;
     ok(types::UploadJsonAccessoriesResponse {
         accessory_id: Some(id),
     })
@@ -207,24 +204,31 @@ fn download(app: &AppState, ids: &[String], max: usize) -> OsmResult<Reply> {
         let a = store.attachment(id)?;
         return Ok(Reply::File {
             name: a.name.clone(),
-            content_type: mime_of(&a.name),
             data: a.data.clone(),
         });
     }
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut entries: Vec<(String, &[u8])> = Vec::new();
     for id in ids {
         let a = store.attachment(id)?;
-        let name = if entries.iter().any(|(n, _)| *n == a.name) {
-            format!("{}_{}", a.id, a.name)
-        } else {
-            a.name.clone()
-        };
-        entries.push((name, a.data.to_vec()));
+        // Names are unique in an archive: a repeated one is prefixed with the id (and a counter
+        // when the same id is asked for again).
+        let mut name = a.name.clone();
+        for n in 1.. {
+            if !entries.iter().any(|(taken, _)| *taken == name) {
+                break;
+            }
+            name = match n {
+                1 => format!("{}_{}", a.id, a.name),
+                n => format!("{}_{n}_{}", a.id, a.name),
+            };
+        }
+        entries.push((name, &a.data));
     }
+    let zip = archive::zip(&entries, app.clock.now_ms())
+        .map_err(|e| OsmError::internal().detail(format!("cannot write the archive: {e}")))?;
     Ok(Reply::File {
         name: "accessories.zip".into(),
-        content_type: "application/zip",
-        data: Bytes::from(archive::write_zip(&entries, app.clock.now_ms())),
+        data: Bytes::from(zip),
     })
 }
 
@@ -258,13 +262,15 @@ async fn image(
 ) -> OsmResult<Reply> {
     let store = app.store.lock().expect("store lock");
     let a = store.attachment(&id)?;
-    let content_type = mime_of(&a.name);
-    if !content_type.starts_with("image/") {
+    if mime_guess::from_path(&a.name)
+        .first_or_octet_stream()
+        .type_()
+        != mime_guess::mime::IMAGE
+    {
         return Err(OsmError::param(format!("`{}` is not an image", a.name)));
     }
     Ok(Reply::File {
         name: a.name.clone(),
-        content_type,
         data: a.data.clone(),
     })
 }
@@ -366,7 +372,6 @@ async fn link(
     match store.attachment(&id) {
         Ok(a) if a.link_token == token => Reply::File {
             name: a.name.clone(),
-            content_type: mime_of(&a.name),
             data: a.data.clone(),
         }
         .into_response(),

@@ -33,7 +33,6 @@ fn answer(call: &Call) -> OsmResult<Reply> {
     if op.binary {
         return Ok(Reply::File {
             name: format!("{}.bin", op.id),
-            content_type: "application/octet-stream",
             data: bytes::Bytes::from_static(b"sandbox"),
         });
     }

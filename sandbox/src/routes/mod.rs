@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Response};
 use axum::response::IntoResponse;
 use bytes::Bytes;
@@ -20,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::errors::{OsmError, OsmResult};
-use crate::server::{App, BaseUrl, RequestId};
+use crate::server::{App, BaseUrl, MAX_BODY, RequestId};
 use crate::store::Who;
 
 /// Path prefix of the unauthenticated, unguessable download links of attachments.
@@ -65,15 +66,43 @@ impl<S: Send + Sync> FromRequest<S> for Call {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, usize::MAX)
-            .await
-            .map_err(|_| OsmError::bad_request("unreadable body").into_response())?;
-        Ok(Call {
+        let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+            OsmError::bad_request(format!("unreadable body, or over {MAX_BODY} bytes"))
+                .into_response()
+        })?;
+        Ok(Call::new(parts, body))
+    }
+}
+
+/// A call whose body the handler reads as it streams in (the multipart uploads, which check
+/// their size limits while reading); [`Call::body`] is empty.
+pub(crate) struct Streaming {
+    /// Everything but the body.
+    pub(crate) call: Call,
+    /// The body, unread.
+    pub(crate) body: Body,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Streaming {
+    type Rejection = Response<Body>;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        Ok(Streaming {
+            call: Call::new(parts, Bytes::new()),
+            body,
+        })
+    }
+}
+
+impl Call {
+    fn new(parts: Parts, body: Bytes) -> Call {
+        Call {
             who: parts.extensions.get::<Who>().cloned().unwrap_or(Who {
                 id: String::new(),
                 name: String::new(),
             }),
-            query: Query(huaweicloud_osm::auth::signer::parse_query(
+            query: Query(huaweicloud_osm::server::parse_query(
                 parts.uri.query().unwrap_or_default(),
             )),
             method: parts.method.to_string(),
@@ -90,7 +119,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
                 .unwrap_or_default(),
             headers: parts.headers,
             body,
-        })
+        }
     }
 }
 
@@ -172,12 +201,8 @@ impl Query {
 pub(crate) enum Reply {
     /// A JSON body.
     Json(Value),
-    /// A file download.
-    File {
-        name: String,
-        content_type: &'static str,
-        data: Bytes,
-    },
+    /// A file download, its content type from the extension of its name.
+    File { name: String, data: Bytes },
 }
 
 /// A JSON answer from any serializable value (usually one of the SDK's generated types, so the
@@ -201,11 +226,7 @@ impl IntoResponse for Reply {
                 .header("content-type", "application/json;charset=UTF-8")
                 .body(Body::from(v.to_string()))
                 .expect("valid response"),
-            Reply::File {
-                name,
-                content_type,
-                data,
-            } => {
+            Reply::File { name, data } => {
                 let ascii: String = name
                     .chars()
                     .map(|c| {
@@ -219,7 +240,12 @@ impl IntoResponse for Reply {
                 let encoded = huaweicloud_osm::auth::signer::escape(&name);
                 Response::builder()
                     .status(200)
-                    .header("content-type", content_type)
+                    .header(
+                        "content-type",
+                        mime_guess::from_path(&name)
+                            .first_or_octet_stream()
+                            .as_ref(),
+                    )
                     .header(
                         "content-disposition",
                         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
@@ -240,28 +266,4 @@ impl IntoResponse for OsmError {
 /// Applies `offset`/`limit` paging.
 pub(crate) fn page<T>(items: Vec<T>, offset: usize, limit: usize) -> Vec<T> {
     items.into_iter().skip(offset).take(limit).collect()
-}
-
-/// Content type of a file, from its extension.
-pub(crate) fn mime_of(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "bmp" => "image/bmp",
-        "txt" | "log" => "text/plain",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "rar" => "application/vnd.rar",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv" => "text/csv",
-        _ => "application/octet-stream",
-    }
 }

@@ -342,7 +342,6 @@ async fn export_cases(State(app): State<AppState>, call: Call) -> OsmResult<Repl
     }
     Ok(Reply::File {
         name: "cases.csv".into(),
-        content_type: "text/csv",
         data: Bytes::from(csv),
     })
 }

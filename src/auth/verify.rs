@@ -1,0 +1,272 @@
+//! Server-side SDK-HMAC-SHA256 verification, as Huawei Cloud's API gateway does it (feature
+//! `server`, for servers such as osm-sandbox; clients never need it).
+//!
+//! [`verify`] recomputes the canonical request with [`Signer::sign`] from what was received, so a
+//! server and the SDK can never disagree on canonicalisation.
+
+use super::signer::{
+    ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, SignableRequest, Signer, payload_hash,
+    percent_decode,
+};
+
+/// A request as a server received it, for [`verify`].
+#[derive(Debug, Clone, Copy)]
+pub struct ReceivedRequest<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// The path as sent (percent-encoded).
+    pub path: &'a str,
+    /// The query string as sent, without `?`.
+    pub query: Option<&'a str>,
+    /// Every header received, `(name, value)`.
+    pub headers: &'a [(String, String)],
+    /// The body received.
+    pub body: &'a [u8],
+}
+
+/// A request whose signature verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The access key that signed it.
+    pub access_key: String,
+    /// Its `X-Sdk-Date`.
+    pub sdk_date: String,
+}
+
+/// Why a signature was rejected (the gateway answers these with HTTP 401).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// No `Authorization` header, or not an SDK-HMAC-SHA256 one.
+    #[error("missing or unsupported Authorization header")]
+    MissingAuthorization,
+    /// The header does not have the `Access=, SignedHeaders=, Signature=` shape.
+    #[error("malformed Authorization header")]
+    Malformed,
+    /// The AK is not known.
+    #[error("ak not exist: {0}")]
+    UnknownAccessKey(String),
+    /// `x-sdk-date` is not signed or not present.
+    #[error("x-sdk-date is missing or not signed")]
+    MissingDate,
+    /// A header named in SignedHeaders was not received.
+    #[error("signed header `{0}` is missing")]
+    MissingSignedHeader(String),
+    /// The signature does not match; carries the server's canonical request (`|` for newlines, as
+    /// the gateway's APIGW.0303 message shows it).
+    #[error("verify aksk signature fail, canonicalRequest:{0}")]
+    Mismatch(String),
+}
+
+/// Verifies an SDK-HMAC-SHA256 signature as the gateway does: recomputes the canonical request from
+/// what was received (decoded path and query, the headers named in `SignedHeaders`, the body hash
+/// or `X-Sdk-Content-Sha256`) with the SK that `secret_key` returns for the AK. The signing time
+/// window is the caller's to check (see [`Verified::sdk_date`]).
+pub fn verify(
+    request: &ReceivedRequest<'_>,
+    secret_key: impl Fn(&str) -> Option<String>,
+) -> Result<Verified, VerifyError> {
+    let auth = Authorization::of(request.headers)?;
+    let sk = secret_key(auth.access)
+        .ok_or_else(|| VerifyError::UnknownAccessKey(auth.access.to_string()))?;
+    let names: Vec<&str> = auth.signed_headers.split(';').collect();
+    if !names.contains(&HEADER_SDK_DATE) {
+        return Err(VerifyError::MissingDate);
+    }
+    let mut headers = Vec::with_capacity(names.len());
+    for name in &names {
+        let values: Vec<&str> = request
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect();
+        if values.is_empty() {
+            return Err(VerifyError::MissingSignedHeader(name.to_string()));
+        }
+        headers.push((name.to_string(), values.join(",")));
+    }
+    let sdk_date = header(request.headers, HEADER_SDK_DATE)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let payload = match auth.payload_header(request.headers) {
+        Some(v) => v.trim().to_string(),
+        None => payload_hash(request.body),
+    };
+    let query = parse_query(request.query.unwrap_or_default());
+    let path = percent_decode(request.path);
+    let signable = SignableRequest {
+        method: request.method,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        payload_hash: &payload,
+    };
+    let expected = Signer::new(auth.access, sk).sign(&signable, &sdk_date);
+    if expected.signature != auth.signature || expected.signed_headers != auth.signed_headers {
+        return Err(VerifyError::Mismatch(
+            expected.canonical_request.replace('\n', "|"),
+        ));
+    }
+    Ok(Verified {
+        access_key: auth.access.to_string(),
+        sdk_date,
+    })
+}
+
+/// Whether [`verify`] reads the body of a request with these headers. It does not when the
+/// signature covers `X-Sdk-Content-Sha256` in the body's stead (`UNSIGNED-PAYLOAD`, as multipart
+/// uploads are signed), nor when there is no well-formed `Authorization` to check: a server can
+/// then stream the body to its handler instead of reading it whole first.
+pub fn needs_body(headers: &[(String, String)]) -> bool {
+    Authorization::of(headers).is_ok_and(|auth| auth.payload_header(headers).is_none())
+}
+
+/// The fields of an `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…` header.
+struct Authorization<'a> {
+    access: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> Authorization<'a> {
+    fn of(headers: &'a [(String, String)]) -> Result<Self, VerifyError> {
+        let auth = header(headers, "authorization")
+            .and_then(|a| a.strip_prefix(ALGORITHM))
+            .and_then(|a| a.strip_prefix(' '))
+            .ok_or(VerifyError::MissingAuthorization)?;
+        let mut access = None;
+        let mut signed_headers = None;
+        let mut signature = None;
+        for field in auth.split(',').map(str::trim) {
+            match field.split_once('=') {
+                Some(("Access", v)) => access = Some(v),
+                Some(("SignedHeaders", v)) => signed_headers = Some(v),
+                Some(("Signature", v)) => signature = Some(v),
+                _ => return Err(VerifyError::Malformed),
+            }
+        }
+        match (access, signed_headers, signature) {
+            (Some(access), Some(signed_headers), Some(signature)) => Ok(Authorization {
+                access,
+                signed_headers,
+                signature,
+            }),
+            _ => Err(VerifyError::Malformed),
+        }
+    }
+
+    /// The `X-Sdk-Content-Sha256` value that replaces the body's hash, when it is signed.
+    fn payload_header(&self, headers: &'a [(String, String)]) -> Option<&'a str> {
+        let signed = self
+            .signed_headers
+            .split(';')
+            .any(|n| n == HEADER_CONTENT_SHA256);
+        signed
+            .then(|| header(headers, HEADER_CONTENT_SHA256))
+            .flatten()
+    }
+}
+
+/// The first value of a header, by case-insensitive name.
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Decodes a query string into pairs (`+` is a space, as form encoding sends it), exactly as
+/// `reqwest::Url::query_pairs` does.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{CONTENT_TYPE, HeaderValue};
+
+    #[test]
+    fn verify_accepts_what_sign_request_produced_and_rejects_tampering() {
+        let url = reqwest::Url::parse("http://127.0.0.1:9/v2/x%20y?b=1+2&a=%E4%B8%80").unwrap();
+        let mut req = reqwest::Request::new(reqwest::Method::POST, url);
+        req.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        req.headers_mut()
+            .insert("x-domain-id", HeaderValue::from_static("dom"));
+        *req.body_mut() = Some("{\"a\":1}".into());
+        Signer::new("AK", "SK")
+            .sign_request(&mut req, "20240101T000000Z")
+            .unwrap();
+        let headers: Vec<(String, String)> = req
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
+            .collect();
+        let received = |body: &'static [u8], query: &'static str| ReceivedRequest {
+            method: "POST",
+            path: "/v2/x%20y",
+            query: Some(query),
+            headers: &headers,
+            body,
+        };
+        let sk = |ak: &str| (ak == "AK").then(|| "SK".to_string());
+        let sent_query = req.url().query().unwrap().to_string();
+        let q: &'static str = Box::leak(sent_query.into_boxed_str());
+        let ok = verify(&received(b"{\"a\":1}", q), sk).unwrap();
+        assert_eq!(ok.access_key, "AK");
+        assert_eq!(ok.sdk_date, "20240101T000000Z");
+        assert!(matches!(
+            verify(&received(b"{\"a\":2}", q), sk),
+            Err(VerifyError::Mismatch(_))
+        ));
+        assert!(matches!(
+            verify(&received(b"{\"a\":1}", "b=1"), sk),
+            Err(VerifyError::Mismatch(_))
+        ));
+        assert!(matches!(
+            verify(&received(b"{\"a\":1}", q), |_: &str| None),
+            Err(VerifyError::UnknownAccessKey(_))
+        ));
+    }
+
+    #[test]
+    fn only_a_signature_over_the_body_hash_needs_the_body() {
+        let signed = |content_type: &'static str, body: &'static [u8]| {
+            let url = reqwest::Url::parse("http://127.0.0.1:9/v1.0/upload").unwrap();
+            let mut req = reqwest::Request::new(reqwest::Method::POST, url);
+            req.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            *req.body_mut() = Some(body.into());
+            Signer::new("AK", "SK")
+                .sign_request(&mut req, "20240101T000000Z")
+                .unwrap();
+            req.headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
+                .collect::<Vec<_>>()
+        };
+        let json = signed("application/json", b"{}");
+        assert!(needs_body(&json));
+        let upload = signed("multipart/form-data; boundary=b", b"--b--\r\n");
+        assert!(!needs_body(&upload));
+        // ... and it verifies without the body.
+        let received = ReceivedRequest {
+            method: "POST",
+            path: "/v1.0/upload",
+            query: None,
+            headers: &upload,
+            body: b"",
+        };
+        assert!(verify(&received, |_| Some("SK".to_string())).is_ok());
+        // An unsigned X-Sdk-Content-Sha256 does not replace the body's hash.
+        let mut unsigned = json.clone();
+        unsigned.push((HEADER_CONTENT_SHA256.into(), "UNSIGNED-PAYLOAD".into()));
+        assert!(needs_body(&unsigned));
+        assert!(!needs_body(&[]));
+        assert!(!needs_body(&[("Authorization".into(), "Basic x".into())]));
+    }
+}
