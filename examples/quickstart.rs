@@ -23,8 +23,9 @@ use huaweicloud_osm::prelude::*;
 /// Every ticket is created with this source id (documented constant).
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
 
+// `pub(crate)`: the integration tests run this same `main` (tests/integration/quickstart.rs).
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn Error>> {
     // Keep the sandbox alive for the whole run: it stops when dropped.
     let (client, _sandbox) = connect().await?;
 
