@@ -22,6 +22,14 @@ fn bare(home: &tempfile::TempDir) -> Command {
     command
 }
 
+/// Some AK/SK and account id in the environment, so that only the endpoint is missing.
+fn with_keys(command: &mut Command) -> &mut Command {
+    command
+        .env("HUAWEICLOUD_SDK_AK", "AK")
+        .env("HUAWEICLOUD_SDK_SK", "SK")
+        .env("HUAWEICLOUD_SDK_DOMAIN_ID", "domain")
+}
+
 /// `osm --endpoint <sandbox> [global…] <args…>` with the sandbox's credentials in the environment.
 fn osm(sandbox: &Sandbox, home: &tempfile::TempDir, global: &[&str], args: &[&str]) -> Command {
     let c = sandbox.credentials();
@@ -54,6 +62,25 @@ async fn run(mut command: Command, stdin: &[u8]) -> Output {
     .unwrap()
 }
 
+/// `osm …` against the sandbox, with nothing on standard input.
+async fn call(
+    sandbox: &Sandbox,
+    home: &tempfile::TempDir,
+    global: &[&str],
+    args: &[&str],
+) -> Output {
+    run(osm(sandbox, home, global, args), b"").await
+}
+
+/// A text field of the JSON document a successful command printed.
+fn field(output: &Output, name: &str) -> String {
+    let document = stdout_json(output);
+    match document[name].as_str() {
+        Some(value) => value.to_string(),
+        None => panic!("no text `{name}` in {document}"),
+    }
+}
+
 fn stdout_json(output: &Output) -> Value {
     assert!(
         output.status.success(),
@@ -66,6 +93,13 @@ fn stdout_json(output: &Output) -> Value {
             text(&output.stdout)
         )
     })
+}
+
+/// The command failed with exit status `status`, saying `says` on standard error.
+fn assert_fails(output: &Output, status: i32, says: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(status), "{stderr}");
+    assert!(stderr.contains(says), "{stderr}");
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -90,10 +124,7 @@ async fn create(sandbox: &Sandbox, home: &tempfile::TempDir, description: &str) 
         &body,
     )
     .await;
-    stdout_json(&created)["incident_id"]
-        .as_str()
-        .expect("an incident id")
-        .to_string()
+    field(&created, "incident_id")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -174,51 +205,33 @@ async fn creates_from_a_json_body_and_lists_as_json_jsonl_and_table() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("ticket.json");
     std::fs::write(&file, serde_json::to_vec(&ticket("from a file")).unwrap()).unwrap();
-    let from_file = run(
-        osm(
-            &sandbox,
-            &home,
-            &[],
-            &["create-cases", "--json-body", file.to_str().unwrap()],
-        ),
-        b"",
+    let from_file = call(
+        &sandbox,
+        &home,
+        &[],
+        &["create-cases", "--json-body", file.to_str().unwrap()],
     )
     .await;
-    let first = stdout_json(&from_file)["incident_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = field(&from_file, "incident_id");
     // A field flag given with the file overrides that field.
-    let overridden = run(
-        osm(
-            &sandbox,
-            &home,
-            &[],
-            &[
-                "create-cases",
-                "--json-body",
-                file.to_str().unwrap(),
-                "--simple-description",
-                "from a flag",
-            ],
-        ),
-        b"",
+    let overridden = call(
+        &sandbox,
+        &home,
+        &[],
+        &[
+            "create-cases",
+            "--json-body",
+            file.to_str().unwrap(),
+            "--simple-description",
+            "from a flag",
+        ],
     )
     .await;
-    let second = stdout_json(&overridden)["incident_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let second = field(&overridden, "incident_id");
     let third = create(&sandbox, &home, "from standard input").await;
     assert_eq!(sandbox.case_ids().len(), 3);
 
-    let list = stdout_json(
-        &run(
-            osm(&sandbox, &home, &[], &["list-cases", "--limit", "2"]),
-            b"",
-        )
-        .await,
-    );
+    let list = stdout_json(&call(&sandbox, &home, &[], &["list-cases", "--limit", "2"]).await);
     assert_eq!(
         list["incident_info_list"].as_array().unwrap().len(),
         2,
@@ -227,14 +240,11 @@ async fn creates_from_a_json_body_and_lists_as_json_jsonl_and_table() {
     assert_eq!(list["total_count"], 3);
 
     // jsonl: every item of every page, one object a line, through the paginator.
-    let lines = run(
-        osm(
-            &sandbox,
-            &home,
-            &["--output", "jsonl"],
-            &["list-cases", "--limit", "2"],
-        ),
-        b"",
+    let lines = call(
+        &sandbox,
+        &home,
+        &["--output", "jsonl"],
+        &["list-cases", "--limit", "2"],
     )
     .await;
     assert!(lines.status.success(), "{}", text(&lines.stderr));
@@ -256,7 +266,7 @@ async fn creates_from_a_json_body_and_lists_as_json_jsonl_and_table() {
         .collect();
     assert!(descriptions.contains(&"from a flag"), "{descriptions:?}");
 
-    let table = run(osm(&sandbox, &home, &["-o", "table"], &["list-cases"]), b"").await;
+    let table = call(&sandbox, &home, &["-o", "table"], &["list-cases"]).await;
     let table = text(&table.stdout);
     let mut rows = table.lines();
     let header: Vec<&str> = rows.next().unwrap().split_whitespace().collect();
@@ -278,57 +288,45 @@ async fn uploads_and_downloads_a_file_byte_for_byte() {
     let original: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
     let path = home.path().join("boot.log");
     std::fs::write(&path, &original).unwrap();
-    let uploaded = run(
-        osm(
-            &sandbox,
-            &home,
-            &[],
-            &[
-                "upload-accessory",
-                "--file",
-                path.to_str().unwrap(),
-                "--accessory-from",
-                "incident",
-            ],
-        ),
-        b"",
+    let uploaded = call(
+        &sandbox,
+        &home,
+        &[],
+        &[
+            "upload-accessory",
+            "--file",
+            path.to_str().unwrap(),
+            "--accessory-from",
+            "incident",
+        ],
     )
     .await;
-    let id = stdout_json(&uploaded)["accessory_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = field(&uploaded, "accessory_id");
 
     // Before the command, --output is the format; after download-accessories, the file.
     let copy = home.path().join("copy.log");
-    let downloaded = run(
-        osm(
-            &sandbox,
-            &home,
-            &["--output", "json"],
-            &[
-                "download-accessories",
-                "--accessory-id",
-                &id,
-                "--output",
-                copy.to_str().unwrap(),
-            ],
-        ),
-        b"",
+    let downloaded = call(
+        &sandbox,
+        &home,
+        &["--output", "json"],
+        &[
+            "download-accessories",
+            "--accessory-id",
+            &id,
+            "--output",
+            copy.to_str().unwrap(),
+        ],
     )
     .await;
     let summary = stdout_json(&downloaded);
     assert_eq!(summary["bytes"], original.len());
     assert_eq!(std::fs::read(&copy).unwrap(), original);
 
-    let to_stdout = run(
-        osm(
-            &sandbox,
-            &home,
-            &[],
-            &["download-accessories", "--accessory-id", &id, "-o", "-"],
-        ),
-        b"",
+    let to_stdout = call(
+        &sandbox,
+        &home,
+        &[],
+        &["download-accessories", "--accessory-id", &id, "-o", "-"],
     )
     .await;
     assert!(to_stdout.status.success(), "{}", text(&to_stdout.stderr));
@@ -340,7 +338,7 @@ async fn an_unknown_ticket_is_a_service_error_with_code_and_request_id() {
     let sandbox = Sandbox::start().await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let args = ["show-case-detail", "--case-id", "CS20990101000000"];
-    let plain = run(osm(&sandbox, &home, &[], &args), b"").await;
+    let plain = call(&sandbox, &home, &[], &args).await;
     assert_eq!(plain.status.code(), Some(1));
     assert!(plain.stdout.is_empty());
     let line = text(&plain.stderr);
@@ -348,7 +346,7 @@ async fn an_unknown_ticket_is_a_service_error_with_code_and_request_id() {
     assert!(line.starts_with("error: OSM."), "{line}");
     assert!(line.contains("request id"), "{line}");
 
-    let as_json = run(osm(&sandbox, &home, &["--output", "json"], &args), b"").await;
+    let as_json = call(&sandbox, &home, &["--output", "json"], &args).await;
     assert_eq!(as_json.status.code(), Some(1));
     let error: Value = serde_json::from_slice(&as_json.stderr).unwrap();
     assert_eq!(error["error"]["kind"], "service");
@@ -420,12 +418,7 @@ async fn a_bad_body_is_rejected_by_its_schema_before_anything_is_sent() {
         b"{",
     )
     .await;
-    assert_eq!(garbage.status.code(), Some(2));
-    assert!(
-        text(&garbage.stderr).contains("not JSON"),
-        "{}",
-        text(&garbage.stderr)
-    );
+    assert_fails(&garbage, 2, "not JSON");
     assert_eq!(sandbox.counters().requests, before, "nothing was sent");
 }
 
@@ -469,40 +462,20 @@ async fn exit_statuses_tell_usage_transport_and_configuration_apart() {
         .unwrap()
         .port();
     let mut refused = bare(&home);
-    refused
-        .env("HUAWEICLOUD_SDK_AK", "AK")
-        .env("HUAWEICLOUD_SDK_SK", "SK")
-        .env("HUAWEICLOUD_SDK_DOMAIN_ID", "domain")
-        .args([
-            "--endpoint",
-            &format!("http://127.0.0.1:{port}"),
-            "list-regions-v1",
-        ]);
-    let refused = run(refused, b"").await;
-    assert_eq!(status(&refused), Some(3), "{}", text(&refused.stderr));
-    assert!(
-        text(&refused.stderr).starts_with("error: transport error"),
-        "{}",
-        text(&refused.stderr)
-    );
+    with_keys(&mut refused).args([
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "list-regions-v1",
+    ]);
+    assert_fails(&run(refused, b"").await, 3, "error: transport error");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_an_endpoint_nothing_is_sent() {
     let home = tempfile::tempdir().unwrap();
     let mut command = bare(&home);
-    command
-        .env("HUAWEICLOUD_SDK_AK", "AK")
-        .env("HUAWEICLOUD_SDK_SK", "SK")
-        .env("HUAWEICLOUD_SDK_DOMAIN_ID", "domain")
-        .args(["list-cases"]);
-    let output = run(command, b"").await;
-    assert_eq!(output.status.code(), Some(4));
-    assert!(
-        text(&output.stderr).contains("no endpoint"),
-        "{}",
-        text(&output.stderr)
-    );
+    with_keys(&mut command).args(["list-cases"]);
+    assert_fails(&run(command, b"").await, 4, "no endpoint");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -285,25 +285,21 @@ fn get_one_call(stmt: &mut Stmt) -> Option<(String, &mut ExprMethodCall)> {
     Some((id, call))
 }
 
+/// `T` of the path `…::name<T>`.
+fn type_arg_of(path: &syn::Path, name: &str) -> Option<Type> {
+    let last = path.segments.last()?;
+    (last.ident == name)
+        .then(|| crate::passes::single_type_arg(&last.arguments).cloned())
+        .flatten()
+}
+
 /// `T` of `serde_json::from_str::<T>(..)` anywhere in a `let` initializer chain.
 fn decoded_type(expr: &Expr) -> Option<Type> {
     match expr {
         Expr::Try(t) => decoded_type(&t.expr),
         Expr::MethodCall(c) => decoded_type(&c.receiver),
         Expr::Call(c) => match &*c.func {
-            Expr::Path(p) => {
-                let last = p.path.segments.last()?;
-                if last.ident != "from_str" {
-                    return None;
-                }
-                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                    return None;
-                };
-                match args.args.first()? {
-                    syn::GenericArgument::Type(t) => Some(t.clone()),
-                    _ => None,
-                }
-            }
+            Expr::Path(p) => type_arg_of(&p.path, "from_str"),
             _ => None,
         },
         _ => None,
@@ -452,20 +448,10 @@ fn ungroup_mut(expr: &mut Expr) -> &mut Expr {
     }
 }
 
-/// `Vec<T>` of a `::clap::value_parser!(Vec<T>)` macro or a `get_one::<Vec<T>>`.
+/// `T` of `Vec<T>` (in a `::clap::value_parser!(Vec<T>)` or a `get_one::<Vec<T>>`).
 fn vec_item(ty: &Type) -> Option<Type> {
-    let Type::Path(p) = ty else {
-        return None;
-    };
-    let last = p.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
+    match ty {
+        Type::Path(p) => type_arg_of(&p.path, "Vec"),
         _ => None,
     }
 }
