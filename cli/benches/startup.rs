@@ -18,7 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 const ANSWER: &[u8] =
     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 17\r\n\
-connection: close\r\n\r\n{\"region_list\":[]}";
+connection: close\r\n\r\n{\"regionList\":[]}";
 
 /// One run of `osm`: the time from spawn to its first request byte.
 fn first_request(listener: &TcpListener, url: &str) -> Duration {
