@@ -3,7 +3,7 @@
 //! on the SDK's client as it is (one error type, paginators, streamed downloads).
 //!
 //! progenitor 0.15.1 is pinned, so the shapes these passes rewrite are fixed; each pass counts what
-//! it rewrote and [`generate`] fails when a count is not what the spec implies. The result is
+//! it rewrote and [`generate()`] fails when a count is not what the spec implies. The result is
 //! snapshot-tested in `xtask/tests/passes.rs`.
 //!
 //! * [`one_error_type`]: `CliConfig::error` and `list_end_error` take the SDK's one
