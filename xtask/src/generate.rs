@@ -50,7 +50,15 @@ pub struct Generated {
 
 /// The generator settings of the project.
 pub fn settings() -> GenerationSettings {
-    let inner: proc_macro2::TokenStream = "crate::client::Shared"
+    settings_in("crate")
+}
+
+/// The same settings for code that lives outside the SDK crate and reaches it as `root` (the
+/// command-line tool's `huaweicloud_osm`): the hand-written types that replace schemas are named
+/// from there.
+pub fn settings_in(root: &str) -> GenerationSettings {
+    let path = |rust: &str| rust.replace("crate::", &format!("{root}::"));
+    let inner: proc_macro2::TokenStream = path("crate::client::Shared")
         .parse()
         .expect("static token stream parses");
     let mut settings = GenerationSettings::default();
@@ -61,9 +69,13 @@ pub fn settings() -> GenerationSettings {
         .with_inner_type(inner)
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
-        .with_replacement("ErrorResponse", ERROR_TYPE, std::iter::empty::<TypeImpl>());
+        .with_replacement(
+            "ErrorResponse",
+            path(ERROR_TYPE),
+            std::iter::empty::<TypeImpl>(),
+        );
     for (schema, rust, impls) in replacements() {
-        settings.with_replacement(schema, rust, impls.into_iter());
+        settings.with_replacement(schema, path(rust), impls.into_iter());
     }
     settings
 }
@@ -308,7 +320,8 @@ pub fn scalar_array_query_params(mut doc: serde_json::Value) -> serde_json::Valu
     doc
 }
 
-fn count_operations(doc: &serde_json::Value) -> usize {
+/// How many operations (method entries under `paths`) a document has.
+pub fn count_operations(doc: &serde_json::Value) -> usize {
     doc.get("paths")
         .and_then(|p| p.as_object())
         .map(|paths| {
@@ -322,7 +335,8 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         .unwrap_or(0)
 }
 
-fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
+/// Parses and formats generated tokens with prettyplease.
+pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))

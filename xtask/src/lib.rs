@@ -11,6 +11,7 @@
 //! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`, as are [`limits`],
 //!   which moves the spec's limits into the operation table, and [`passes`], which rewrites
 //!   progenitor's output), panics included;
+//! - [`cli_passes`] generates the `osm` command-line tool from the same spec and settings;
 //! - [`validate`] ties them together, [`findings`] prints the result, [`readable_client`] writes the code;
 //! - [`bench`](mod@bench) runs `benches/` and reads criterion's results into one table.
 #![forbid(unsafe_code)]
@@ -30,6 +31,8 @@ pub mod metaschema;
 pub mod model;
 pub mod paging;
 pub mod passes;
+// Shared with cli/build.rs (`#[path]`).
+pub mod cli_passes;
 pub mod refs;
 pub mod rules;
 pub mod spec;

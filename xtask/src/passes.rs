@@ -186,7 +186,8 @@ fn optional_bound(setter: &ImplItemFn) -> Option<Type> {
     })
 }
 
-fn single_type_arg(args: &PathArguments) -> Option<&Type> {
+/// `T` of `<T>`: the one type argument of a path segment (shared with `cli_passes.rs`).
+pub fn single_type_arg(args: &PathArguments) -> Option<&Type> {
     let PathArguments::AngleBracketed(args) = args else {
         return None;
     };

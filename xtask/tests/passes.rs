@@ -1,5 +1,6 @@
-//! Snapshot of what the passes over progenitor's output produce (xtask/src/passes.rs), on the
-//! known-good spec: the generated client must equal `snapshots/good-spec-client.snap` byte for byte.
+//! Snapshots of what the passes over progenitor's output produce on the known-good spec: the
+//! generated client (xtask/src/passes.rs) must equal `snapshots/good-spec-client.snap` byte for
+//! byte, the `osm` command line (xtask/src/cli_passes.rs) `snapshots/good-spec-cli.snap`.
 //! progenitor is pinned, so a difference means a pass (or the generator settings) changed: read the
 //! diff, and when it is what you meant, refresh the snapshot with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p xtask --test passes`.
@@ -15,29 +16,57 @@ fn generated_client() -> String {
     generate::generate(doc).unwrap().client
 }
 
-#[test]
-fn the_generated_client_matches_its_snapshot() {
-    let client = generated_client();
-    let snapshot =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/good-spec-client.snap");
+/// `text` must equal `snapshots/<name>` byte for byte (refreshed with `UPDATE_SNAPSHOTS=1`).
+fn assert_snapshot(name: &str, text: &str) {
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&snapshot, &client).unwrap();
+        std::fs::write(&snapshot, text).unwrap();
     }
     let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
-    if client != expected {
-        let first = client
+    if text != expected {
+        let first = text
             .lines()
             .zip(expected.lines())
             .position(|(a, b)| a != b)
-            .unwrap_or(client.lines().count().min(expected.lines().count()));
+            .unwrap_or(text.lines().count().min(expected.lines().count()));
         panic!(
-            "the generated client differs from {} from line {}:\n  now:      {:?}\n  snapshot: {:?}",
+            "the generated code differs from {} from line {}:\n  now:      {:?}\n  snapshot: {:?}",
             snapshot.display(),
             first + 1,
-            client.lines().nth(first),
+            text.lines().nth(first),
             expected.lines().nth(first)
         );
     }
+}
+
+#[test]
+fn the_generated_client_matches_its_snapshot() {
+    assert_snapshot("good-spec-client.snap", &generated_client());
+}
+
+fn generated_cli() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let text = std::fs::read_to_string(dir.join("good-spec.yaml")).unwrap();
+    xtask::cli_passes::generate(generate::parse_yaml(&text).unwrap()).unwrap()
+}
+
+#[test]
+fn the_generated_cli_matches_its_snapshot() {
+    assert_snapshot("good-spec-cli.snap", &generated_cli());
+}
+
+#[test]
+fn the_cli_runs_on_the_sdks_error_bodies_and_downloads() {
+    let cli = generated_cli();
+    assert!(cli.contains("fn error(&self, value: &huaweicloud_osm::Error);"));
+    assert!(!cli.contains("todo!") && !cli.contains("\"XXX\""));
+    let bodies = cli.matches("crate::body::read::<").count();
+    assert!(bodies > 0);
+    assert_eq!(cli.matches("crate::body::print_schema::<").count(), bodies);
+    assert_eq!(cli.matches("Arg::new(\"body-schema\")").count(), bodies);
+    assert!(cli.contains("crate::files::save(matches, r).await"));
 }
 
 #[test]

@@ -1,0 +1,366 @@
+//! Request bodies: `--json-body FILE` (or `-`) is read, checked against the body's JSON Schema and
+//! decoded before anything is sent; `--body-schema` prints that schema.
+//!
+//! The schema is the one the generated types derive with schemars (structure, types, required
+//! fields, enums) with the spec's documented limits put back in from the SDK's operation table
+//! (`huaweicloud_osm::operations`: the generator moves them there, out of the types).
+//!
+//! The check is a small validator over that schema rather than the `jsonschema` crate: these
+//! schemas only use `$ref`, `allOf`/`anyOf`/`oneOf`, `type`, `enum`, `const`, `required`,
+//! `properties`, `additionalProperties`, `items`, the length, range and item-count limits and the
+//! integer formats, all covered here; `jsonschema` would add 43 crates to the tool (regex,
+//! fancy-regex, the num family, ahash, parking_lot, …) for keywords these schemas never use.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context as _;
+use clap::ArgMatches;
+use huaweicloud_osm::operations::{self, Rule};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Whether the command only asks for the body's schema (so it needs no credentials).
+pub fn wants_schema(matches: &ArgMatches) -> bool {
+    matches!(matches.try_get_one::<bool>("body-schema"), Ok(Some(true)))
+}
+
+/// The body of `op` from `--json-body`: read, checked against its schema, decoded.
+pub fn read<T: DeserializeOwned + JsonSchema>(path: &Path, op: &str) -> anyhow::Result<T> {
+    let text = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read --json-body from standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read --json-body {}", path.display()))?
+    };
+    let value: Value = serde_json::from_str(&text).map_err(|e| Rejected {
+        problems: vec![Problem::at("", format!("not JSON: {e}"))],
+    })?;
+    let schema = schema::<T>(op);
+    let mut problems = Vec::new();
+    check(&schema, &schema, &value, &mut String::new(), &mut problems);
+    if !problems.is_empty() {
+        return Err(Rejected { problems }.into());
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Rejected {
+            problems: vec![Problem::at("", e.to_string())],
+        }
+        .into()
+    })
+}
+
+/// Prints the JSON Schema of `op`'s body.
+pub fn print_schema<T: JsonSchema>(op: &str) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(&schema::<T>(op))?;
+    crate::output::emit(&text);
+    Ok(())
+}
+
+/// The body's schema: schemars' for `T`, with the limits of `op` from the operation table.
+fn schema<T: JsonSchema>(op: &str) -> Value {
+    let mut root = serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default();
+    if let Some(rule) = operations::find(op).and_then(|o| o.body) {
+        let definitions = root.get("definitions").cloned().unwrap_or_default();
+        add_limits(&mut root, rule, &definitions);
+    }
+    root
+}
+
+/// Writes `rule`'s limits into `schema` (a `$ref` is inlined first, so that the limits apply to
+/// this use of the type only).
+fn add_limits(schema: &mut Value, rule: &Rule, definitions: &Value) {
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+        && let Some(definition) = definitions.get(name)
+    {
+        *schema = definition.clone();
+    }
+    for keyword in ["allOf", "anyOf", "oneOf"] {
+        if let Some(branches) = schema.get_mut(keyword).and_then(Value::as_array_mut) {
+            for branch in branches
+                .iter_mut()
+                .filter(|b| b.get("type") != Some(&"null".into()))
+            {
+                add_limits(branch, rule, definitions);
+            }
+            return;
+        }
+    }
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let limits = [
+        ("minLength", rule.min_length.map(Value::from)),
+        ("maxLength", rule.max_length.map(Value::from)),
+        ("minimum", rule.minimum.map(Value::from)),
+        ("maximum", rule.maximum.map(Value::from)),
+        ("minItems", rule.min_items.map(Value::from)),
+        ("maxItems", rule.max_items.map(Value::from)),
+    ];
+    for (keyword, limit) in limits {
+        if let Some(limit) = limit {
+            object.insert(keyword.into(), limit);
+        }
+    }
+    if let (Some(items), Some(rule)) = (object.get_mut("items"), rule.items) {
+        add_limits(items, rule, definitions);
+    }
+    if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, rule) in rule.properties {
+            if let Some(property) = properties.get_mut(*name) {
+                add_limits(property, rule, definitions);
+            }
+        }
+    }
+}
+
+/// One way the body does not match its schema.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pointer: String,
+    message: String,
+}
+
+impl Problem {
+    fn at(pointer: &str, message: String) -> Problem {
+        Problem {
+            pointer: pointer.to_string(),
+            message,
+        }
+    }
+}
+
+/// A `--json-body` refused before sending, with every problem found.
+#[derive(Debug)]
+pub struct Rejected {
+    problems: Vec<Problem>,
+}
+
+impl Rejected {
+    /// One line saying what was refused.
+    pub fn summary(&self) -> String {
+        format!(
+            "--json-body does not match the request body's schema ({} problem{}, nothing was sent)",
+            self.problems.len(),
+            if self.problems.len() == 1 { "" } else { "s" }
+        )
+    }
+
+    /// `[{"pointer": …, "message": …}]`.
+    pub fn problems_json(&self) -> Value {
+        self.problems
+            .iter()
+            .map(|p| serde_json::json!({ "pointer": p.pointer, "message": p.message }))
+            .collect()
+    }
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.summary())?;
+        for p in &self.problems {
+            let at = if p.pointer.is_empty() {
+                "(the body)"
+            } else {
+                &p.pointer
+            };
+            write!(f, "\n  {at}: {}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn has_type(value: &Value, wanted: &str) -> bool {
+    let actual = type_name(value);
+    actual == wanted
+        || (wanted == "number" && actual == "integer")
+        || (wanted == "integer" && value.as_f64().is_some_and(|n| n.fract() == 0.0))
+}
+
+/// Checks `value` against `schema` (`root` holds the definitions), appending every problem with
+/// the JSON pointer (RFC 6901) of where it is.
+fn check(root: &Value, schema: &Value, value: &Value, at: &mut String, out: &mut Vec<Problem>) {
+    let Some(schema) = schema.as_object() else {
+        return;
+    };
+    let mut problem = |message: String| out.push(Problem::at(at, message));
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        match reference
+            .strip_prefix("#/definitions/")
+            .and_then(|name| root.get("definitions")?.get(name))
+        {
+            Some(target) => check(root, target, value, at, out),
+            None => problem(format!("unresolvable schema reference {reference}")),
+        }
+        return;
+    }
+    if let Some(types) = schema.get("type") {
+        let wanted: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !wanted.is_empty() && !wanted.iter().any(|t| has_type(value, t)) {
+            problem(format!(
+                "expected {}, found {}",
+                wanted.join(" or "),
+                type_name(value)
+            ));
+            return;
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        problem(format!("{value} is not one of {}", list.join(", ")));
+    }
+    if let Some(constant) = schema.get("const")
+        && constant != value
+    {
+        problem(format!("must be {constant}"));
+    }
+    check_limits(schema, value, &mut problem);
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        for branch in all {
+            check(root, branch, value, at, out);
+        }
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(branches) = schema.get(keyword).and_then(Value::as_array) else {
+            continue;
+        };
+        let mut best: Option<Vec<Problem>> = None;
+        for branch in branches {
+            let mut found = Vec::new();
+            check(root, branch, value, at, &mut found);
+            if found.is_empty() {
+                best = None;
+                break;
+            }
+            // Report the branch that got furthest (fewest problems), e.g. the non-null one.
+            if best.as_ref().is_none_or(|b| found.len() < b.len()) {
+                best = Some(found);
+            }
+        }
+        out.extend(best.unwrap_or_default());
+    }
+    match value {
+        Value::Object(fields) => check_object(root, schema, fields, at, out),
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for (i, item) in items.iter().enumerate() {
+                    let len = at.len();
+                    at.push_str(&format!("/{i}"));
+                    check(root, item_schema, item, at, out);
+                    at.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_object(
+    root: &Value,
+    schema: &Map<String, Value>,
+    fields: &Map<String, Value>,
+    at: &mut String,
+    out: &mut Vec<Problem>,
+) {
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let escape = |name: &str| name.replace('~', "~0").replace('/', "~1");
+    for name in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if !fields.contains_key(name) {
+            out.push(Problem::at(
+                &format!("{at}/{}", escape(name)),
+                "required, missing".into(),
+            ));
+        }
+    }
+    for (name, field) in fields {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&escape(name));
+        match (
+            properties.and_then(|p| p.get(name)),
+            schema.get("additionalProperties"),
+        ) {
+            (Some(field_schema), _) => check(root, field_schema, field, at, out),
+            (None, Some(Value::Bool(false))) => out.push(Problem::at(at, "unknown field".into())),
+            (None, Some(extra @ Value::Object(_))) => check(root, extra, field, at, out),
+            (None, _) => {}
+        }
+        at.truncate(len);
+    }
+}
+
+/// Lengths (in characters), ranges, item counts and the integer formats' ranges.
+fn check_limits(schema: &Map<String, Value>, value: &Value, problem: &mut impl FnMut(String)) {
+    let limit = |keyword: &str| schema.get(keyword).and_then(Value::as_f64);
+    let count = match value {
+        Value::String(s) => Some((s.chars().count(), "characters", "Length")),
+        Value::Array(a) => Some((a.len(), "items", "Items")),
+        _ => None,
+    };
+    if let Some((n, unit, suffix)) = count {
+        if let Some(min) = limit(&format!("min{suffix}"))
+            && (n as f64) < min
+        {
+            problem(format!("{n} {unit}, at least {min}"));
+        }
+        if let Some(max) = limit(&format!("max{suffix}"))
+            && (n as f64) > max
+        {
+            problem(format!("{n} {unit}, at most {max}"));
+        }
+    }
+    let Some(n) = value.as_f64() else {
+        return;
+    };
+    let (format_min, format_max) = match schema.get("format").and_then(Value::as_str) {
+        Some("int32") => (Some(f64::from(i32::MIN)), Some(f64::from(i32::MAX))),
+        Some("uint32") => (Some(0.0), Some(f64::from(u32::MAX))),
+        Some("uint" | "uint64" | "uint16" | "uint8") => (Some(0.0), None),
+        _ => (None, None),
+    };
+    if let Some(min) = limit("minimum").or(format_min)
+        && n < min
+    {
+        problem(format!("{n} is less than the minimum {min}"));
+    }
+    if let Some(max) = limit("maximum").or(format_max)
+        && n > max
+    {
+        problem(format!("{n} is more than the maximum {max}"));
+    }
+}
