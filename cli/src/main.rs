@@ -61,7 +61,17 @@ Exit status:
 fn main() -> ExitCode {
     let matches = match command().try_get_matches() {
         Ok(matches) => matches,
-        Err(e) => e.exit(),
+        Err(e) => {
+            if let Some(option) = misplaced_tool_option(&e) {
+                let _ = e.print();
+                eprintln!(
+                    "hint: --{option} is an option of osm itself: put it before the command \
+                     (osm --{option} <value> <command> ...)"
+                );
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
     };
     let options = setup::Options::from_matches(&matches);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -98,6 +108,24 @@ fn command() -> Command {
                     .value_parser(clap::value_parser!(clap_complete::Shell)),
             ),
     )
+}
+
+/// The tool's own option (`output`, `endpoint`, ...) when clap refused it after a command that
+/// has no such flag: `osm list-cases --output table`, a slip the hint corrects.
+fn misplaced_tool_option(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = given.strip_prefix("--")?.split('=').next()?;
+    setup::args()
+        .iter()
+        .filter_map(|arg| arg.get_long())
+        .find(|long| *long == name)
+        .map(str::to_owned)
 }
 
 /// `list_cases_v1` (progenitor's name for `ListCasesV1`) -> `list-cases-v1`.

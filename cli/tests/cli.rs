@@ -454,6 +454,16 @@ async fn exit_statuses_tell_usage_transport_and_configuration_apart() {
     let mut bad_format = bare(&home);
     bad_format.args(["--output", "yaml", "list-cases"]);
     assert_eq!(status(&run(bad_format, b"").await), Some(2));
+    // The tool's own option after the command: a usage error that says where it goes.
+    let mut misplaced = bare(&home);
+    misplaced.args(["list-cases", "--output", "table"]);
+    let misplaced = run(misplaced, b"").await;
+    assert_eq!(status(&misplaced), Some(2));
+    let stderr = String::from_utf8_lossy(&misplaced.stderr);
+    assert!(
+        stderr.contains("hint: --output is an option of osm itself: put it before the command"),
+        "{stderr}"
+    );
 
     // A closed loopback port: no answer at all.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
