@@ -409,6 +409,58 @@ async fn oversized_bodies_are_refused_not_buffered() {
     assert!(err.service().unwrap().raw_body.as_ref().unwrap().len() <= 64 * 1024 + 4);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_read_against_a_server_that_is_down_fails_within_the_budget() {
+    // Nothing listens on this port: every attempt fails to connect. The default policy retries
+    // until its 20 s budget is spent (on tokio's paused clock: no real waiting).
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let policy = RetryPolicy::default();
+    let (budget, (_, max_backoff)) = (policy.max_elapsed(), policy.backoff_bounds());
+    assert_eq!(budget, Duration::from_secs(20));
+    let client = Client::builder()
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+    assert!(
+        elapsed + max_backoff >= budget && elapsed <= budget + max_backoff,
+        "retried until the budget was spent, no longer: {elapsed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_budget_returns_the_error_at_once() {
+    let throttled = Reply::json(
+        429,
+        serde_json::json!({"error_code": "APIGW.0308", "error_msg": "throttled"}),
+    )
+    .header("retry-after", "60");
+    let server = scripted::start(vec![throttled, regions()]).await;
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
+    assert!(err.is_throttled(), "{err:?}");
+    assert_eq!(server.count(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "no wait for what cannot fit"
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
