@@ -12,6 +12,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
+use futures::future::BoxFuture;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
@@ -66,7 +67,23 @@ impl ClientHooks<crate::client::Shared> for Client {
 /// [`crate::Error`]. Used by the hand-written operations and raw calls.
 pub(crate) async fn execute<T, F, Fut>(
     client: &Client,
+    request: reqwest::Request,
+    operation_id: &'static str,
+    decode: F,
+) -> crate::Result<ResponseValue<T>>
+where
+    F: FnOnce(reqwest::Response) -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>>,
+{
+    execute_replayable(client, request, None, operation_id, decode).await
+}
+
+/// [`execute`] for a request whose body cannot be cloned: `rebuild` builds it again for each
+/// further attempt (a file opened again); without it such a request gets one attempt.
+pub(crate) async fn execute_replayable<T, F, Fut>(
+    client: &Client,
     mut request: reqwest::Request,
+    rebuild: Option<Rebuild>,
     operation_id: &'static str,
     decode: F,
 ) -> crate::Result<ResponseValue<T>>
@@ -78,7 +95,7 @@ where
     let result = async {
         let info = OperationInfo { operation_id };
         client.pre::<ServiceError>(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
+        let result = send_replayable(client, request, &info, rebuild.as_ref()).await;
         client.post::<ServiceError>(&result, &info).await?;
         let response = result?;
         context.record(&response);
@@ -125,12 +142,28 @@ pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, decl
     }
 }
 
+/// Builds again the request of an operation whose body cannot be cloned because it streams from
+/// a source that can be opened again (a file): each attempt after the first sends a fresh one,
+/// prepared by the `pre` hook like the first.
+pub(crate) type Rebuild =
+    Box<dyn Fn() -> BoxFuture<'static, crate::Result<reqwest::Request>> + Send + Sync>;
+
 /// Runs the attempts of one operation within its timeout. Used by generated and hand-written
 /// operations.
 pub(crate) async fn send(
     client: &Client,
     request: reqwest::Request,
     info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    send_replayable(client, request, info, None).await
+}
+
+/// [`send`], with a way to build the request again for a body that cannot be cloned.
+async fn send_replayable(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    rebuild: Option<&Rebuild>,
 ) -> reqwest::Result<reqwest::Response> {
     let shared = client.inner();
     let span = tracing::info_span!(
@@ -139,7 +172,7 @@ pub(crate) async fn send(
         method = %request.method(),
         attempts = tracing::field::Empty,
     );
-    let attempts = attempts(client, request, info).instrument(span.clone());
+    let attempts = attempts(client, request, info, rebuild).instrument(span.clone());
     match shared.config.operation_timeout {
         None => attempts.await,
         Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -157,28 +190,48 @@ pub(crate) async fn send(
 }
 
 /// Where the request of each further attempt comes from.
-enum Resend {
+enum Resend<'a> {
     /// A copy of the first: its body is in memory (every generated operation).
     Copy(Box<reqwest::Request>),
-    /// Nowhere: a streamed body can be sent once only.
+    /// Built again: its body streams from a file, opened again.
+    Rebuild(&'a Rebuild),
+    /// Nowhere: a body streamed from a reader can be sent once only.
     Never,
 }
 
-impl Resend {
-    fn of(request: &reqwest::Request) -> Resend {
-        match request.try_clone() {
-            Some(copy) => Resend::Copy(Box::new(copy)),
-            None => Resend::Never,
+impl Resend<'_> {
+    fn of<'a>(request: &reqwest::Request, rebuild: Option<&'a Rebuild>) -> Resend<'a> {
+        match (request.try_clone(), rebuild) {
+            (Some(copy), _) => Resend::Copy(Box::new(copy)),
+            (None, Some(rebuild)) => Resend::Rebuild(rebuild),
+            (None, None) => Resend::Never,
         }
     }
 
-    /// The request of the next attempt; `None` when there can be no other attempt (traced).
-    fn next(&self) -> Option<reqwest::Request> {
+    /// The request of the next attempt, prepared like the first; `None` when there can be no
+    /// other attempt (the reason is traced).
+    async fn next(&self, client: &Client, info: &OperationInfo) -> Option<reqwest::Request> {
         match self {
             Resend::Copy(request) => request.try_clone(),
             Resend::Never => {
-                tracing::info!("not retried: the body streams and was sent once");
+                tracing::info!("not retried: the body streams from a reader and was sent once");
                 None
+            }
+            Resend::Rebuild(rebuild) => {
+                let mut request = match rebuild().await {
+                    Ok(request) => request,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "not retried: the body cannot be opened again");
+                        return None;
+                    }
+                };
+                match client.pre::<ServiceError>(&mut request, info).await {
+                    Ok(()) => Some(request),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "not retried: the rebuilt request is refused");
+                        None
+                    }
+                }
             }
         }
     }
@@ -205,6 +258,7 @@ async fn attempts(
     client: &Client,
     request: reqwest::Request,
     info: &OperationInfo,
+    rebuild: Option<&Rebuild>,
 ) -> reqwest::Result<reqwest::Response> {
     let shared = client.inner();
     let state = &shared.state;
@@ -216,7 +270,7 @@ async fn attempts(
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     // tokio's clock: a paused runtime (tests) controls the budget and the waits.
     let started = tokio::time::Instant::now();
-    let resend = Resend::of(&request);
+    let resend = Resend::of(&request, rebuild);
     let mut request = request;
     let mut token_refreshed = false;
     let mut clock_corrected = false;
@@ -249,7 +303,7 @@ async fn attempts(
                 })
         };
         let next = match wait {
-            Some(_) => resend.next(),
+            Some(_) => resend.next(client, info).await,
             None => None,
         };
         let (Some(wait), Some(next)) = (wait, next) else {

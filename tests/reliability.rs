@@ -461,6 +461,71 @@ async fn a_retry_after_beyond_the_budget_returns_the_error_at_once() {
     );
 }
 
+#[tokio::test]
+async fn uploads_from_a_path_are_reopened_after_a_connect_failure_readers_get_one_attempt() {
+    use common::net::{TEST_CERT_PEM, TlsFront};
+    use huaweicloud_osm::attachments::{AccessoryFrom, Attachment};
+    let sandbox = osm_sandbox::Sandbox::start().await.unwrap();
+    let c = sandbox.credentials();
+    let client_for = |front: &TlsFront| {
+        Client::builder()
+            .endpoint(front.url())
+            .add_root_certificate(TEST_CERT_PEM)
+            .credentials(
+                Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id),
+            )
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boot.log");
+    let content = b"kernel: EXT4-fs error (device vda1)\n".repeat(3000);
+    std::fs::write(&path, &content).unwrap();
+
+    // The first connection is cut before TLS: the file is opened again for the second attempt.
+    let front = TlsFront::start_refusing(sandbox.addr(), 1).await;
+    let client = client_for(&front);
+    let uploaded = client
+        .upload_accessory(
+            Attachment::from_path(&path).await.unwrap(),
+            AccessoryFrom::Incident,
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((front.refused(), front.handshakes()), (1, 1));
+    let id = uploaded.accessory_id.expect("an id");
+    let stream = client
+        .download_accessories()
+        .accessory_id(id.as_str())
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .into_inner();
+    let mut copy = Vec::new();
+    futures::pin_mut!(stream);
+    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+        copy.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(copy, content, "the whole file arrived, once");
+
+    // A reader cannot be read twice: one attempt, the connect failure is the answer.
+    let front = TlsFront::start_refusing(sandbox.addr(), 1).await;
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    let reader = Attachment::from_reader("boot.log", file, Some(content.len() as u64));
+    let err: Error = client_for(&front)
+        .upload_accessory(reader, AccessoryFrom::Incident)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+    assert_eq!((front.refused(), front.handshakes()), (1, 0), "not retried");
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 

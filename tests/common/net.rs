@@ -196,12 +196,20 @@ async fn proxy_request(
 pub struct TlsFront {
     addr: SocketAddr,
     handshakes: Arc<AtomicUsize>,
+    refused: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TlsFront {
     /// Starts the front for `backend`.
     pub async fn start(backend: SocketAddr) -> TlsFront {
+        Self::start_refusing(backend, 0).await
+    }
+
+    /// Starts the front for `backend`; the first `refuse` connections are closed at once, before
+    /// the TLS handshake: for the client a connection that could not be established, so nothing
+    /// it meant to send left it.
+    pub async fn start_refusing(backend: SocketAddr, refuse: usize) -> TlsFront {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
         assert!(backend.ip().is_loopback());
@@ -221,12 +229,18 @@ impl TlsFront {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let handshakes = Arc::new(AtomicUsize::new(0));
-        let counted = handshakes.clone();
+        let refused = Arc::new(AtomicUsize::new(0));
+        let (counted, refusals) = (handshakes.clone(), refused.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                if refusals.load(Ordering::SeqCst) < refuse {
+                    refusals.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                    continue;
+                }
                 let (acceptor, counted) = (acceptor.clone(), counted.clone());
                 tokio::spawn(async move {
                     let Ok(mut tls) = acceptor.accept(stream).await else {
@@ -242,6 +256,7 @@ impl TlsFront {
         TlsFront {
             addr,
             handshakes,
+            refused,
             task,
         }
     }
@@ -254,6 +269,11 @@ impl TlsFront {
     /// TLS handshakes that completed (the client accepted the certificate).
     pub fn handshakes(&self) -> usize {
         self.handshakes.load(Ordering::SeqCst)
+    }
+
+    /// Connections closed before the handshake ([`TlsFront::start_refusing`]).
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
     }
 }
 
