@@ -114,7 +114,8 @@ async fn serve(
         let mut rng = crate::faults::Rng::new(app.seed.wrapping_mul(0x9E37_79B9).wrapping_add(n));
         rng.hex(16)
     };
-    let fault = app.faults.lock().expect("fault lock").next();
+    let read = matches!(request.method().as_str(), "GET" | "HEAD");
+    let fault = app.faults.lock().expect("fault lock").next(read);
     match fault {
         Fault::None => {}
         Fault::Delay(d) => tokio::time::sleep(d).await,
