@@ -124,6 +124,13 @@ impl OsmError {
         )
     }
 
+    /// HTTP 413 `APIGW.0201`: the body is larger than `limit` bytes (the gateway's answer to an
+    /// oversized request).
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(413, "APIGW.0201", "Request entity too large")
+            .detail(format!("the request body is over {limit} bytes"))
+    }
+
     /// HTTP 500 `OSM.0004`.
     pub fn internal() -> Self {
         Self::new(500, codes::INTERNAL_ERROR.code, "Internal Server Error")

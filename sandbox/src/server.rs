@@ -1,5 +1,9 @@
 //! The HTTP server: a hyper HTTP/1.1 accept loop in front of the axum router. Around every request
-//! it counts, injects faults, authenticates, and stamps `X-Request-Id` and `Date`.
+//! it counts, injects faults, bounds the body, authenticates, and stamps `X-Request-Id` and `Date`.
+//!
+//! No request body may have more than [`MAX_BODY`] bytes: one that declares more in its
+//! `Content-Length` is refused with HTTP 413 before any of it is read, and a chunked one as soon
+//! as it crosses the limit, wherever it is being read (signature check, handler).
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,9 +28,11 @@ use crate::faults::{Fault, FaultState};
 use crate::metadata;
 use crate::store::{Store, Who};
 
-/// Largest request body read whole (attachments are far smaller; multipart uploads stream and
-/// have their own, smaller limits).
-pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest request body (8 MiB). The largest documented one is a 4 MB attachment sent as Base64 in
+/// JSON (`UploadJsonAccessories`, under 6 MB); a multipart upload of 4 MB has some kilobytes more,
+/// and multer bounds those to the part limits while they stream. Every other body is JSON of a few
+/// kilobytes.
+pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// Everything the handlers share.
 pub(crate) struct App {
@@ -153,17 +159,24 @@ async fn serve(
         }
     }
     let (parts, incoming) = request.into_parts();
+    if declared_length(&parts.headers).is_some_and(|n| n > MAX_BODY as u64) {
+        return Ok(finish(too_large(&request_id), &request_id, &app));
+    }
+    let incoming = Body::new(http_body_util::Limited::new(incoming, MAX_BODY));
     let login = parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST";
     let link = parts.uri.path().starts_with(crate::routes::FILES_PREFIX);
     // The body is read whole first only when the login or the signature needs it; otherwise (a
     // token, an UNSIGNED-PAYLOAD upload, a download link) it streams to the handler.
     let (body, read) = if login || (!link && auth::reads_body(&parts)) {
-        let Ok(read) = axum::body::to_bytes(Body::new(incoming), MAX_BODY).await else {
-            return Err(Dropped);
-        };
-        (Body::from(read.clone()), read)
+        match read_whole(incoming).await {
+            Ok(read) => (Body::from(read.clone()), read),
+            Err(e) if e.status == 413 => {
+                return Ok(finish(too_large(&request_id), &request_id, &app));
+            }
+            Err(_) => return Err(Dropped),
+        }
     } else {
-        (Body::new(incoming), Bytes::new())
+        (incoming, Bytes::new())
     };
     let refused = |e: OsmError| {
         app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
@@ -217,6 +230,44 @@ async fn route(
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// The length a request declares, if it declares one.
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// HTTP 413, closing the connection (the rest of the body is never read).
+fn too_large(request_id: &str) -> Response<Body> {
+    let mut response = error_response(&OsmError::too_large(MAX_BODY), request_id);
+    response
+        .headers_mut()
+        .insert("connection", HeaderValue::from_static("close"));
+    response
+}
+
+/// Reads a whole body: HTTP 413 once it has more than [`MAX_BODY`] bytes (every body is
+/// [`http_body_util::Limited`] to it), HTTP 400 when it cannot be read.
+pub(crate) async fn read_whole(body: Body) -> Result<Bytes, OsmError> {
+    axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
+        let mut cause = std::error::Error::source(&e);
+        let mut over = false;
+        while let Some(c) = cause {
+            over |= c.is::<http_body_util::LengthLimitError>();
+            cause = c.source();
+        }
+        if over {
+            OsmError::too_large(MAX_BODY)
+        } else {
+            OsmError::bad_request(format!("unreadable body: {e}"))
+        }
+    })
 }
 
 /// An error answer with its JSON body.
