@@ -26,6 +26,7 @@ use crate::clock::{self, SandboxClock};
 use crate::errors::OsmError;
 use crate::faults::{Fault, FaultState};
 use crate::metadata;
+use crate::persist::Persistence;
 use crate::store::{Store, Who};
 
 /// Largest request body (8 MiB). The largest documented one is a 4 MB attachment sent as Base64 in
@@ -47,6 +48,37 @@ pub(crate) struct App {
     pub(crate) temporary_validity: std::time::Duration,
     pub(crate) counters: Counters,
     pub(crate) seed: u64,
+    /// Where the store is saved after every change (`--state`), if anywhere.
+    pub(crate) persistence: Option<Persistence>,
+}
+
+impl App {
+    /// Saves the store if it changed (with `--state`), so that what was done is acknowledged
+    /// only once it is on disk.
+    pub(crate) async fn save(self: &Arc<Self>) -> Result<(), OsmError> {
+        if self.persistence.is_none() {
+            return Ok(());
+        }
+        let app = self.clone();
+        let saved = tokio::task::spawn_blocking(move || match &app.persistence {
+            Some(p) => p.save(&app.store),
+            None => Ok(()),
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        saved.map_err(|e| OsmError::internal().detail(format!("the state could not be saved: {e}")))
+    }
+
+    /// [`App::save`] from blocking code (the [`crate::Sandbox`] methods that act as the service
+    /// desk).
+    pub(crate) fn save_blocking(&self) -> Result<(), OsmError> {
+        match &self.persistence {
+            Some(p) => p.save(&self.store).map_err(|e| {
+                OsmError::internal().detail(format!("the state could not be saved: {e}"))
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Request counters (atomics, read by [`crate::Sandbox::counters`]).
@@ -194,6 +226,11 @@ async fn serve(
             Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
             Err(e) => refused(e),
         },
+    };
+    // Acknowledged only once saved (with `--state`); a failed save is an error answer.
+    let response = match app.save().await {
+        Ok(()) => response,
+        Err(e) => error_response(&e, &request_id),
     };
     if fault == Fault::DropAfter {
         app.counters.dropped.fetch_add(1, Ordering::Relaxed);

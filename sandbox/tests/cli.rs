@@ -1,13 +1,16 @@
 //! The `osm-sandbox` binary: starts on the given address with the given credentials, prints where
 //! it listens once ready, and serves until stopped; refuses oversized bodies without holding
-//! them.
+//! them; with `--state FILE`, loses nothing it acknowledged when killed (SIGKILL) and restarted.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use huaweicloud_osm::attachments::{AccessoryFrom, Attachment};
 use huaweicloud_osm::auth::signer::{SignableRequest, Signer, UNSIGNED_PAYLOAD};
-use huaweicloud_osm::{Client, Credentials, RetryPolicy, server};
+use huaweicloud_osm::{Client, Credentials, RetryPolicy, server, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const AK: &str = "CLIAK";
@@ -273,4 +276,151 @@ async fn oversized_bodies_are_refused_before_they_are_held() {
     }
     // Still serving.
     assert!(client.list_regions_v1().send().await.is_ok());
+}
+
+/// What the sandbox acknowledged during the flow.
+#[derive(Default)]
+struct Acknowledged {
+    attachments: Vec<(String, Vec<u8>)>,
+    tickets: Vec<String>,
+    messages: Vec<(String, String)>,
+}
+
+/// Files tickets, each with an attachment and a message, until a call fails; records each item
+/// once the sandbox has acknowledged it.
+async fn flow(
+    client: Client,
+    acked: Arc<Mutex<Acknowledged>>,
+    progress: tokio::sync::watch::Sender<usize>,
+) {
+    for i in 0.. {
+        let content = format!("log {i}\n").repeat(100 + i).into_bytes();
+        let Ok(uploaded) = client
+            .upload_accessory(
+                Attachment::from_bytes(format!("log{i}.txt"), content.clone()),
+                AccessoryFrom::Incident,
+            )
+            .await
+        else {
+            return;
+        };
+        let id = uploaded.into_inner().accessory_id.unwrap();
+        acked
+            .lock()
+            .unwrap()
+            .attachments
+            .push((id.clone(), content));
+        let body = types::CreateOrderIncidentV2Req::builder()
+            .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
+            .simple_description(format!("persisted ticket {i}"))
+            .source_id("83aeb0f2834c4df49826c781d32a963e")
+            .accessory_ids(vec![id]);
+        let Ok(created) = client.create_cases().body(body).send().await else {
+            return;
+        };
+        let case_id = created.into_inner().incident_id.unwrap();
+        acked.lock().unwrap().tickets.push(case_id.clone());
+        let text = format!("message {i}");
+        let message: types::CreateMessageV2Req =
+            serde_json::from_value(serde_json::json!({"message": {"content": text}})).unwrap();
+        if client
+            .create_messages()
+            .case_id(case_id.as_str())
+            .body(message)
+            .send()
+            .await
+            .is_err()
+        {
+            return;
+        }
+        acked.lock().unwrap().messages.push((case_id, text));
+        progress.send_modify(|n| *n += 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_state_file_nothing_acknowledged_is_lost_to_sigkill() {
+    let dir = std::env::temp_dir().join(format!("osm-sandbox-cli-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().unwrap();
+
+    let mut first = Running::start(&["--state", state_arg]);
+    let acked = Arc::new(Mutex::new(Acknowledged::default()));
+    let (progress, mut rounds) = tokio::sync::watch::channel(0);
+    // No retries: once the sandbox is gone, the flow ends at its first failed call.
+    let flowing = tokio::spawn(flow(
+        first.client(RetryPolicy::disabled()),
+        acked.clone(),
+        progress,
+    ));
+    rounds.wait_for(|n| *n >= 5).await.unwrap();
+    first.kill(); // SIGKILL, while the flow goes on sending
+    flowing.await.unwrap();
+    let acked = std::mem::take(&mut *acked.lock().unwrap());
+    assert!(acked.tickets.len() >= 5);
+
+    let second = Running::start(&["--state", state_arg]);
+    let client = second.client(RetryPolicy::default());
+    for (id, content) in &acked.attachments {
+        let stream = client
+            .download_accessories()
+            .accessory_id(id.as_str())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("attachment {id}: {e}"))
+            .into_inner()
+            .into_inner();
+        let mut copy = Vec::new();
+        futures::pin_mut!(stream);
+        while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+            copy.extend_from_slice(&chunk.unwrap());
+        }
+        assert_eq!(&copy, content, "attachment {id}");
+    }
+    for case_id in &acked.tickets {
+        let detail = client
+            .show_case_detail()
+            .case_id(case_id.as_str())
+            .send()
+            .await;
+        let detail = detail
+            .unwrap_or_else(|e| panic!("ticket {case_id}: {e}"))
+            .into_inner()
+            .incident_detail_info
+            .unwrap();
+        let texts: Vec<_> = detail
+            .message_list
+            .iter()
+            .filter_map(|m| m.content.clone())
+            .collect();
+        for (_, text) in acked.messages.iter().filter(|(c, _)| c == case_id) {
+            assert!(
+                texts.contains(text),
+                "ticket {case_id}: {text:?} in {texts:?}"
+            );
+        }
+    }
+    // Ids go on where they stopped: a new ticket is not one of the old ones.
+    let body = types::CreateOrderIncidentV2Req::builder()
+        .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
+        .simple_description("after the restart")
+        .source_id("83aeb0f2834c4df49826c781d32a963e");
+    let new = client
+        .create_cases()
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .incident_id
+        .unwrap();
+    assert!(!acked.tickets.contains(&new));
+    drop(second);
+    remove_dir(&dir);
+}
+
+fn remove_dir(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
 }
