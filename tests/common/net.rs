@@ -327,3 +327,53 @@ impl Drop for CountingListener {
         self.task.abort();
     }
 }
+
+/// A request signed by hand with the SDK's signer (for what the typed client cannot send).
+pub async fn signed(
+    sandbox: &osm_sandbox::Sandbox,
+    method: &str,
+    path_and_query: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    signed_with(sandbox, method, path_and_query, body, &[]).await
+}
+
+pub async fn signed_with(
+    sandbox: &osm_sandbox::Sandbox,
+    method: &str,
+    path_and_query: &str,
+    body: Option<(&str, Vec<u8>)>,
+    extra_headers: &[String],
+) -> reqwest::Response {
+    let c = sandbox.credentials();
+    let url = reqwest::Url::parse(&format!("{}{path_and_query}", sandbox.url())).unwrap();
+    let mut request = reqwest::Request::new(method.parse().unwrap(), url);
+    request
+        .headers_mut()
+        .insert("x-domain-id", c.domain_id.parse().unwrap());
+    for name in extra_headers {
+        request.headers_mut().insert(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            "1".parse().unwrap(),
+        );
+    }
+    if let Some((content_type, bytes)) = body {
+        request
+            .headers_mut()
+            .insert("content-type", content_type.parse().unwrap());
+        *request.body_mut() = Some(bytes.into());
+    }
+    huaweicloud_osm::auth::Signer::new(&c.access_key, &c.secret_key)
+        .sign_request(
+            &mut request,
+            &huaweicloud_osm::server::sdk_date(std::time::SystemTime::now()),
+        )
+        .unwrap();
+    http().execute(request).await.unwrap()
+}
+
+/// One plain HTTP client for the raw requests (building one per request is slow).
+pub fn http() -> &'static reqwest::Client {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    HTTP.get_or_init(raw_http)
+}
