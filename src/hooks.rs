@@ -1,13 +1,15 @@
 //! progenitor's `ClientHooks`: what happens around every generated (and hand-written) call.
 //!
-//! * `pre` removes progenitor's `api-version` header, adds `User-Agent` and the `X-Language`,
-//!   `X-Time-Zone`, `X-Site` defaults to the operations that declare them, unless the call set them.
+//! * `pre` checks the request against the spec's limits ([`crate::operations`]: lengths, ranges,
+//!   item counts of every parameter and of the JSON body) before anything is sent, removes
+//!   progenitor's `api-version` header, and adds `User-Agent` and the `X-Language`, `X-Time-Zone`,
+//!   `X-Site` defaults to the operations that declare them, unless the call set them.
 //! * `exec` runs the attempts (see [`crate::retry`]): each one authenticated afresh (new
 //!   `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by the operation timeout; it learns the
 //!   server's clock, refreshes an expired IAM token once, and turns every error answer into the same
-//!   shape: a JSON envelope that the generated code decodes into [`ServiceError`] with status, code,
-//!   message, request id and raw body, including OSM's business errors under HTTP 200. Binary
-//!   downloads stay streaming.
+//!   shape through `crate::error::decode` (the whole error path lives there). Binary downloads stay
+//!   streaming.
+//! * [`execute`] runs hand-written operations and raw calls through the same two hooks.
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};

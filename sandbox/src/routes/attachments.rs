@@ -7,6 +7,7 @@ use axum::routing::get;
 use base64::Engine;
 use bytes::Bytes;
 use huaweicloud_osm::types;
+use huaweicloud_osm::values::{AccessoryFrom, AccessoryFromV1};
 use serde_json::json;
 
 use super::{AppState, Call, FILES_PREFIX, Reply, Streaming, empty, ok};
@@ -123,11 +124,8 @@ async fn upload_v1(State(app): State<AppState>, upload: Streaming) -> OsmResult<
     let data = part(&parts, "accessoryData")?;
     let name = part(&parts, "accessoryName")?.text();
     let from = part(&parts, "accessoryFrom")?.text();
-    if !matches!(from.as_str(), "incident" | "message" | "feedback") {
-        return Err(OsmError::param(format!(
-            "accessoryFrom `{from}` is not incident, message or feedback"
-        )));
-    }
+    from.parse::<AccessoryFromV1>()
+        .map_err(|e| OsmError::param(format!("accessoryFrom: {e}")))?;
     check_file(&name, data.data.len(), V1_MAX_BYTES, V1_TYPES)?;
     let id = store_file(&app, name, data.data.clone())?;
     ok(types::UploadAccessoryV1Response {
@@ -140,13 +138,9 @@ fn v2_types() -> Vec<&'static str> {
 }
 
 fn check_from_v2(from: &str) -> OsmResult<()> {
-    if matches!(from, "incident" | "message") {
-        Ok(())
-    } else {
-        Err(OsmError::param(format!(
-            "accessoryFrom `{from}` is not incident or message"
-        )))
-    }
+    from.parse::<AccessoryFrom>()
+        .map(drop)
+        .map_err(|e| OsmError::param(format!("accessoryFrom: {e}")))
 }
 
 /// `UploadAccessory`: parts `file` and `form_data` (JSON text
