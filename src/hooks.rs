@@ -4,12 +4,14 @@
 //!   item counts of every parameter and of the JSON body) before anything is sent, removes
 //!   progenitor's `api-version` header, and adds `User-Agent` and the `X-Language`, `X-Time-Zone`,
 //!   `X-Site` defaults to the operations that declare them, unless the call set them.
-//! * `exec` runs the attempts (see [`crate::retry`]): each one authenticated afresh (new
-//!   `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by the operation timeout; it learns the
-//!   server's clock, refreshes an expired IAM token once, and turns every error answer into the same
-//!   shape through `crate::error::decode` (the whole error path lives there). Binary downloads stay
-//!   streaming.
-//! * [`execute`] runs hand-written operations and raw calls through the same two hooks.
+//! * `exec` runs the attempts (see [`crate::retry`]: until the policy's time budget is spent),
+//!   each one authenticated afresh (new `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by
+//!   the operation timeout; it learns the server's clock, refreshes an expired IAM token once, and
+//!   turns every error answer into the same shape through `crate::error::decode` (the whole error
+//!   path lives there). Binary downloads stay streaming.
+//! * [`execute`] runs hand-written operations and raw calls through the same two hooks;
+//!   [`execute_replayable`] also takes a way to build the request again for each attempt, for a
+//!   body that cannot be cloned (an upload streamed from a file).
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
