@@ -1391,3 +1391,19 @@ fn multipart(parts: &[(&str, Option<&str>, &str)]) -> Vec<u8> {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_clients_at_once_lose_nothing() {
+    // The CI-sized run of `benches/load.rs` (200 clients × 50 calls, BENCHMARKS.md): every call
+    // succeeds, every acknowledged ticket is held and listed, the counters agree.
+    let (clients, calls) = (40, 25);
+    let sandbox = Sandbox::start().await.unwrap();
+    let run = common::load::run(&sandbox, clients, calls, client)
+        .await
+        .unwrap();
+    assert_eq!(run.latencies.len(), clients * calls);
+    assert_eq!(run.created.len(), clients * calls / 5);
+    common::load::check_nothing_lost(&sandbox, &client(&sandbox), &run, 0)
+        .await
+        .unwrap();
+}

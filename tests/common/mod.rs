@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod isolated;
+pub mod load;
 pub mod net;
 pub mod sandbox;
 pub mod scripted;
