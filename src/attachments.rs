@@ -411,7 +411,7 @@ impl Client {
             }
         };
         let request = upload.request(file)?;
-        crate::hooks::execute_replayable(
+        crate::hooks::execute(
             self,
             request,
             rebuild,
@@ -459,7 +459,14 @@ impl Client {
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
         let request = request.build()?;
-        crate::hooks::execute(self, request, operation_id, ResponseValue::from_response).await
+        crate::hooks::execute(
+            self,
+            request,
+            None,
+            operation_id,
+            ResponseValue::from_response,
+        )
+        .await
     }
 }
 

@@ -9,9 +9,9 @@
 //!   the operation timeout; it learns the server's clock, refreshes an expired IAM token once, and
 //!   turns every error answer into the same shape through `crate::error::decode` (the whole error
 //!   path lives there). Binary downloads stay streaming.
-//! * [`execute`] runs hand-written operations and raw calls through the same two hooks;
-//!   [`execute_replayable`] also takes a way to build the request again for each attempt, for a
-//!   body that cannot be cloned (an upload streamed from a file).
+//! * [`execute`] runs hand-written operations and raw calls through the same two hooks, with a way
+//!   to build the request again for each attempt when its body cannot be cloned (an upload
+//!   streamed from a file).
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -68,23 +68,10 @@ impl ClientHooks<crate::client::Shared> for Client {
 
 /// Runs a hand-built request exactly as a generated `send()` runs its own: the `pre` hook (limits,
 /// defaults), the attempts of the `exec` hook, and `decode` on the answer, with every failure as
-/// [`crate::Error`]. Used by the hand-written operations and raw calls.
+/// [`crate::Error`]. Used by the hand-written operations and raw calls. A request whose body
+/// cannot be cloned gets one attempt, unless `rebuild` builds it again for each further attempt
+/// (an upload streamed from a file, opened again).
 pub(crate) async fn execute<T, F, Fut>(
-    client: &Client,
-    request: reqwest::Request,
-    operation_id: &'static str,
-    decode: F,
-) -> crate::Result<ResponseValue<T>>
-where
-    F: FnOnce(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>>,
-{
-    execute_replayable(client, request, None, operation_id, decode).await
-}
-
-/// [`execute`] for a request whose body cannot be cloned: `rebuild` builds it again for each
-/// further attempt (a file opened again); without it such a request gets one attempt.
-pub(crate) async fn execute_replayable<T, F, Fut>(
     client: &Client,
     mut request: reqwest::Request,
     rebuild: Option<Rebuild>,

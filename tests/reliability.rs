@@ -464,7 +464,7 @@ async fn a_retry_after_beyond_the_budget_returns_the_error_at_once() {
 #[tokio::test]
 async fn uploads_from_a_path_are_reopened_after_a_connect_failure_readers_get_one_attempt() {
     use common::net::{TEST_CERT_PEM, TlsFront};
-    use huaweicloud_osm::attachments::{AccessoryFrom, Attachment};
+    use huaweicloud_osm::attachments::{AccessoryFrom, Attachment, Download};
     let sandbox = osm_sandbox::Sandbox::start().await.unwrap();
     let c = sandbox.credentials();
     let client_for = |front: &TlsFront| {
@@ -496,19 +496,16 @@ async fn uploads_from_a_path_are_reopened_after_a_connect_failure_readers_get_on
         .into_inner();
     assert_eq!((front.refused(), front.handshakes()), (1, 1));
     let id = uploaded.accessory_id.expect("an id");
-    let stream = client
+    let mut copy = Vec::new();
+    client
         .download_accessories()
         .accessory_id(id.as_str())
         .send()
         .await
         .unwrap()
-        .into_inner()
-        .into_inner();
-    let mut copy = Vec::new();
-    futures::pin_mut!(stream);
-    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
-        copy.extend_from_slice(&chunk.unwrap());
-    }
+        .write_to(&mut copy)
+        .await
+        .unwrap();
     assert_eq!(copy, content, "the whole file arrived, once");
 
     // A reader cannot be read twice: one attempt, the connect failure is the answer.

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use huaweicloud_osm::attachments::{AccessoryFrom, Attachment};
+use huaweicloud_osm::attachments::{AccessoryFrom, Attachment, Download};
 use huaweicloud_osm::auth::signer::{SignableRequest, Signer, UNSIGNED_PAYLOAD};
 use huaweicloud_osm::{Client, Credentials, RetryPolicy, server, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -286,6 +286,21 @@ struct Acknowledged {
     messages: Vec<(String, String)>,
 }
 
+/// Files a v2 ticket with these attachments; its id.
+async fn new_ticket(
+    client: &Client,
+    description: &str,
+    attachments: Vec<String>,
+) -> huaweicloud_osm::Result<String> {
+    let body = types::CreateOrderIncidentV2Req::builder()
+        .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
+        .simple_description(description)
+        .source_id("83aeb0f2834c4df49826c781d32a963e")
+        .accessory_ids(attachments);
+    let created = client.create_cases().body(body).send().await?;
+    Ok(created.into_inner().incident_id.unwrap_or_default())
+}
+
 /// Files tickets, each with an attachment and a message, until a call fails; records each item
 /// once the sandbox has acknowledged it.
 async fn flow(
@@ -310,15 +325,10 @@ async fn flow(
             .unwrap()
             .attachments
             .push((id.clone(), content));
-        let body = types::CreateOrderIncidentV2Req::builder()
-            .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
-            .simple_description(format!("persisted ticket {i}"))
-            .source_id("83aeb0f2834c4df49826c781d32a963e")
-            .accessory_ids(vec![id]);
-        let Ok(created) = client.create_cases().body(body).send().await else {
+        let Ok(case_id) = new_ticket(&client, &format!("persisted ticket {i}"), vec![id]).await
+        else {
             return;
         };
-        let case_id = created.into_inner().incident_id.unwrap();
         acked.lock().unwrap().tickets.push(case_id.clone());
         let text = format!("message {i}");
         let message: types::CreateMessageV2Req =
@@ -364,19 +374,16 @@ async fn with_a_state_file_nothing_acknowledged_is_lost_to_sigkill() {
     let second = Running::start(&["--state", state_arg]);
     let client = second.client(RetryPolicy::default());
     for (id, content) in &acked.attachments {
-        let stream = client
+        let mut copy = Vec::new();
+        client
             .download_accessories()
             .accessory_id(id.as_str())
             .send()
             .await
             .unwrap_or_else(|e| panic!("attachment {id}: {e}"))
-            .into_inner()
-            .into_inner();
-        let mut copy = Vec::new();
-        futures::pin_mut!(stream);
-        while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
-            copy.extend_from_slice(&chunk.unwrap());
-        }
+            .write_to(&mut copy)
+            .await
+            .unwrap();
         assert_eq!(&copy, content, "attachment {id}");
     }
     for case_id in &acked.tickets {
@@ -403,18 +410,8 @@ async fn with_a_state_file_nothing_acknowledged_is_lost_to_sigkill() {
         }
     }
     // Ids go on where they stopped: a new ticket is not one of the old ones.
-    let body = types::CreateOrderIncidentV2Req::builder()
-        .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
-        .simple_description("after the restart")
-        .source_id("83aeb0f2834c4df49826c781d32a963e");
-    let new = client
-        .create_cases()
-        .body(body)
-        .send()
+    let new = new_ticket(&client, "after the restart", Vec::new())
         .await
-        .unwrap()
-        .into_inner()
-        .incident_id
         .unwrap();
     assert!(!acked.tickets.contains(&new));
     drop(second);
