@@ -8,9 +8,9 @@
 //! OSM_LOAD=400x50 cargo bench --bench load  # other sizes
 //! ```
 
-#[path = "../tests/common/load.rs"]
+#[path = "../tests/integration/common/load.rs"]
 mod load;
-#[path = "../tests/common/sandbox.rs"]
+#[path = "../tests/integration/common/sandbox.rs"]
 mod sandbox;
 
 use osm_sandbox::Sandbox;

@@ -1,6 +1,6 @@
 //! The quickstart's ticket flow, steps 2 to 12, apart from how the client is made (step 1,
 //! `main.rs`), and the client it makes for a sandbox: the tests run exactly this flow with this
-//! client, many times and under injected faults (`tests/e2e_faults.rs`).
+//! client, many times and under injected faults (`tests/integration/e2e_faults.rs`).
 
 use std::error::Error;
 use std::io::Write;

@@ -14,7 +14,8 @@
 //! without `HUAWEICLOUD_SDK_DOMAIN_ID` it looks the account id up through IAM
 //! (`HUAWEICLOUD_SDK_IAM_ENDPOINT`, default `https://iam.myhuaweicloud.com`).
 
-mod flow;
+// `pub(crate)`: the integration tests run this flow under faults (tests/integration/e2e_faults.rs).
+pub(crate) mod flow;
 
 use std::error::Error;
 use std::io::Write;
@@ -23,8 +24,9 @@ use huaweicloud_osm::prelude::*;
 
 use flow::Report;
 
+// `pub(crate)`: the integration tests run this same `main` (tests/integration/quickstart.rs).
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+pub(crate) async fn main() -> Result<(), Box<dyn Error>> {
     let mut out = Report(std::io::stdout());
     // Keep the sandbox alive for the whole run: it stops when dropped.
     let (client, _sandbox) = connect(&mut out).await?;

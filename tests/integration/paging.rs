@@ -1,7 +1,7 @@
 //! Paginators and waiters: issue #11's program as written, long walks against the sandbox, every
 //! paged operation's stream on httpmock, and the waiters' timeouts and not-found.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Retries, timeouts, clock skew and hostile responses, against a scripted loopback server that
 //! answers the same request differently in turn (or drops the connection).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 

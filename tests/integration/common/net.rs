@@ -15,8 +15,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
 /// The test certificate (self-signed, for 127.0.0.1 and localhost; see tests/data/tls).
-pub const TEST_CERT_PEM: &[u8] = include_bytes!("../data/tls/cert.pem");
-const TEST_KEY_PEM: &[u8] = include_bytes!("../data/tls/key.pem");
+pub const TEST_CERT_PEM: &[u8] = include_bytes!("../../data/tls/cert.pem");
+const TEST_KEY_PEM: &[u8] = include_bytes!("../../data/tls/key.pem");
 
 /// A plain HTTP client for raw requests to loopback servers. The SDK builds its rustls
 /// configuration itself (no process-wide provider), so raw reqwest clients need one too.

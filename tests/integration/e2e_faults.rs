@@ -9,8 +9,7 @@ use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, types};
 use osm_sandbox::{Faults, Sandbox};
 
 /// The quickstart's flow and client, exactly as `cargo run --example quickstart` runs them.
-#[path = "../examples/quickstart/flow.rs"]
-mod flow;
+use crate::quickstart::example::flow;
 
 /// 30% of requests fail: 12% server errors (500/503), 10% throttled (429, Retry-After 0), 8%
 /// connections dropped before the request is processed.

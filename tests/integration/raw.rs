@@ -1,7 +1,7 @@
 //! `client.raw(method, path)`: signed, defaulted, retried, limited and decoded like a generated
 //! operation (that of the spec when the path is one), for any path.
 
-mod common;
+use crate::common;
 
 use common::scripted::{self, Reply};
 use common::*;

@@ -3,9 +3,8 @@
 //! arrays as repeated keys, headers, signature verified, JSON body or none), decoding of the
 //! documented response, of a 400 error and of an error under HTTP 200, and a missing required
 //! argument refused before anything is sent.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer};

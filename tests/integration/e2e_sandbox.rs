@@ -3,7 +3,7 @@
 //! query arrays sent repeated or comma-joined. Loopback only, no sleeps: time passes with
 //! `Sandbox::advance_clock`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

@@ -1,9 +1,8 @@
 //! Contract tests of the seed's slice: the 13 v1.0 ticket operations and the three iRobot operations
 //! the seed names. For each: the exact request (method, path, query, headers, signature verified,
 //! body), decoding of the documented response, of a 400 error and of an error under HTTP 200.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer, When};

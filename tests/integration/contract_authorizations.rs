@@ -2,9 +2,8 @@
 //! request (method, path with escaped parameters, query, headers, signature verified, body), decoding
 //! of the documented response, of a 400 error and of an error under HTTP 200; required parameters and
 //! bodies refused before anything is sent.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer, When};

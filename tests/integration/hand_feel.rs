@@ -1,7 +1,7 @@
 //! Issue #10's program, as its user wrote it: one error type at every call, plain strings in
 //! builders, typed statuses and actions, and the raw escape hatch, against the sandbox.
 
-mod common;
+use crate::common;
 
 use huaweicloud_osm::prelude::*; // Client, Credentials, Error, Result, types, CaseAction, CaseStatus, Method, traits
 

@@ -3,9 +3,8 @@
 //! verified). For each: the exact request (method, path, query, shared headers, signature
 //! verified, body), decoding of the documented response, of a 400 error and of an error under
 //! HTTP 200, and refusal before sending when a required input is missing.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer};

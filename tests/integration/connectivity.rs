@@ -4,7 +4,7 @@
 //! or with the explicitly dangerous switch), and HTTPS tunnelled through the proxy. The proxy
 //! environment variables are tested in `environment.rs`, in child processes.
 
-mod common;
+use crate::common;
 
 use common::net::{ForwardProxy, TEST_CERT_PEM, TlsFront};
 use common::region_count;

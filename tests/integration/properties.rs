@@ -3,7 +3,7 @@
 //! request bodies generated from every JSON operation's schema without a 5xx or an undocumented
 //! error code.
 
-mod common;
+use crate::common;
 
 use huaweicloud_osm::ServiceError;
 use huaweicloud_osm::auth::signer::{self, SignableRequest, Signer};

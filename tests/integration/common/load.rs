@@ -1,6 +1,7 @@
 //! Load on one sandbox: many SDK clients at once, each on a task of its own, making a mix of
 //! creations and reads; then a check that nothing was lost. Shared by the CI-sized test
-//! (`tests/e2e_sandbox.rs`) and the full measurement (`benches/load.rs`, BENCHMARKS.md).
+//! (`tests/integration/e2e_sandbox.rs`) and the full measurement (`benches/load.rs`,
+//! BENCHMARKS.md).
 
 use std::time::{Duration, Instant};
 

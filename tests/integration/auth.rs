@@ -1,9 +1,8 @@
 //! Credentials on the wire: temporary AK/SK, IAM password login (201 + X-Subject-Token, cached,
 //! refreshed before it expires), ready tokens, IAM failures; and no secret in Debug, Display, error
 //! messages or tracing output.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -271,29 +270,27 @@ impl std::io::Write for Captured {
     }
 }
 
-/// Every trace of the process (every test of this file) is captured, except the test server's
-/// own logs (httpmock logs the requests it receives, secrets included: that is not the SDK).
-fn captured_traces() -> &'static Captured {
+/// Every trace of the calling test's thread is captured while the guard lives (the tests run on
+/// tokio's current-thread runtime, so the SDK's spans and events of every call and of the tasks it
+/// spawns are on it), except the test server's own logs (httpmock logs the requests it receives,
+/// secrets included: that is not the SDK). Other tests of the binary are not captured.
+fn captured_traces() -> (Captured, tracing::subscriber::DefaultGuard) {
     use tracing_subscriber::layer::SubscriberExt;
-    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-    CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let layer = tracing_subscriber::fmt::layer()
-            .with_writer(move || writer.clone())
-            .with_ansi(false);
-        let filter = tracing_subscriber::filter::Targets::new()
-            .with_default(tracing::Level::TRACE)
-            .with_target("httpmock", tracing::level_filters::LevelFilter::OFF);
-        let subscriber = tracing_subscriber::registry().with(layer).with(filter);
-        tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
-        captured
-    })
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(move || writer.clone())
+        .with_ansi(false);
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_default(tracing::Level::TRACE)
+        .with_target("httpmock", tracing::level_filters::LevelFilter::OFF);
+    let subscriber = tracing_subscriber::registry().with(layer).with(filter);
+    (captured, tracing::subscriber::set_default(subscriber))
 }
 
 #[tokio::test]
 async fn no_secret_in_debug_display_errors_or_traces() {
-    let captured = captured_traces();
+    let (captured, _traced) = captured_traces();
 
     let (osm, iam) = (
         MockServer::start_async().await,
@@ -693,7 +690,7 @@ async fn metadata_failures_are_errors_and_reach_no_service() {
 
 #[tokio::test]
 async fn no_instance_or_proxy_secret_in_debug_display_errors_or_traces() {
-    let captured = captured_traces();
+    let (captured, _traced) = captured_traces();
     let (osm, metadata) = osm_and_metadata().await;
     session_put(&metadata, 200, SESSION);
     security_key(&metadata, 200, security_key_body().to_string());

@@ -2,7 +2,7 @@
 //! limit: every limit of the spec (string lengths, integer ranges, array item counts, required
 //! arrays) is checked by the `pre` hook from one table, for parameters and bodies alike.
 
-mod common;
+use crate::common;
 
 use common::scripted;
 use common::*;

@@ -4,7 +4,7 @@
 //! when the service refuses them, signed with `X-Security-Token`). Loopback only, no sleeps: time
 //! passes with `Sandbox::advance_clock`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

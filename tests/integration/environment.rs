@@ -8,7 +8,7 @@
 //! The parent tests own the sandbox, proxies and listeners and check what reached them; the
 //! `child_*` tests are ignored unless a parent starts them.
 
-mod common;
+use crate::common;
 
 use common::isolated::{in_child, run_child};
 use common::net::{CountingListener, ForwardProxy};
@@ -35,7 +35,9 @@ fn sandbox_vars(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
 
 async fn run(name: &str, vars: &[(&'static str, String)]) {
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    run_child(name, &vars).await;
+    // The child's name as the test harness knows it: `environment::child_…`.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    run_child(&format!("{module}::{name}"), &vars).await;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 //! path with an escaped ticket id, every query parameter, headers, signature verified, JSON body),
 //! decoding of the documented response, of a 400 error and of an error under HTTP 200, and a
 //! missing required argument refused before anything is sent.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use futures::StreamExt;

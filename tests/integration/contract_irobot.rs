@@ -3,9 +3,8 @@
 //! and no `x-time-zone`, signature verified, body), decoding of the documented response, of a 400
 //! error and of an error under HTTP 200. Where the service key is optional, leaving it out sends no
 //! `x-service-key`; where it is required, leaving it out is refused before anything is sent.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer, When};

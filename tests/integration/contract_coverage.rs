@@ -7,10 +7,10 @@ use huaweicloud_osm::operations;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The text of every `tests/contract_*.rs` file.
+/// The text of every `tests/integration/contract_*.rs` module.
 fn contract_sources() -> String {
     let mut all = String::new();
-    for entry in std::fs::read_dir(format!("{ROOT}/tests")).unwrap() {
+    for entry in std::fs::read_dir(format!("{ROOT}/tests/integration")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with("contract_") && name.ends_with(".rs") && name != "contract_coverage.rs"
@@ -37,7 +37,7 @@ fn every_operation_has_a_contract_test() {
     }
     assert!(
         missing.is_empty(),
-        "{} operation(s) without a contract test in tests/contract_*.rs: {missing:?}",
+        "{} operation(s) without a contract test in tests/integration/contract_*.rs: {missing:?}",
         missing.len()
     );
 }

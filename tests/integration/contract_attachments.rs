@@ -1,9 +1,8 @@
 //! Contract tests: v2 attachments. The hand-written multipart upload (parts `file` and `form_data`,
 //! unsigned payload, streamed), the limits check before sending, the base64 JSON upload, access
 //! URLs, deletion and the streamed downloads.
-#![cfg(feature = "httpmock")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer};

@@ -3,7 +3,7 @@
 //! and injected faults (server errors, 429 with `Retry-After`, dropped connections, latency, clock
 //! offset), deterministic from a seed. Loopback only, no sleeps.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -1,0 +1,57 @@
+//! The quickstart example as a user who comes from Huawei's SDKs runs it: only
+//! `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` set (plus the IAM and OSM endpoints, pointing at a
+//! sandbox on loopback), no account id. It must run its whole ticket flow, the account id looked
+//! up once through IAM.
+//!
+//! The example's own `main` runs, compiled into this binary, in a child process whose environment
+//! is exactly those variables (`common::isolated`): no second build of the example with other
+//! features, and nothing of the developer's environment leaks in.
+
+use osm_sandbox::Sandbox;
+
+use crate::common::isolated::{in_child, run_child};
+
+#[path = "../../examples/quickstart/main.rs"]
+#[allow(dead_code)]
+pub(crate) mod example;
+
+#[test]
+#[ignore = "started by the_quickstart_runs_with_only_ak_and_sk in a child process"]
+fn child_runs_the_quickstart() {
+    if in_child() {
+        example::main().expect("the quickstart runs its whole flow");
+    }
+}
+
+#[tokio::test]
+async fn the_quickstart_runs_with_only_ak_and_sk() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = sandbox.credentials();
+    let url = sandbox.url();
+    let stdout = run_child(
+        "quickstart::child_runs_the_quickstart",
+        &[
+            ("HUAWEICLOUD_SDK_AK", &c.access_key),
+            ("HUAWEICLOUD_SDK_SK", &c.secret_key),
+            ("HUAWEICLOUD_SDK_IAM_ENDPOINT", &url),
+            ("HUAWEICLOUD_SDK_OSM_ENDPOINT", &url),
+        ],
+    )
+    .await;
+    for expected in [
+        format!("signing every request for {}", sandbox.url()),
+        format!("account (domain) id {} looked up through IAM", c.domain_id),
+        "is now completed".to_string(),
+        "Done.".to_string(),
+    ] {
+        assert!(
+            stdout.contains(&expected),
+            "`{expected}` missing:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains(&c.secret_key), "{stdout}");
+    let counters = sandbox.counters();
+    assert_eq!(counters.domain_lookups, 1);
+    assert_eq!(counters.tickets_created, 1);
+    assert_eq!(counters.auth_failures, 0);
+}
