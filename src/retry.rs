@@ -1,5 +1,5 @@
 //! When a failed attempt is tried again, and after how long. The classification
-//! ([`is_retryable`]) and the pacing ([`RetryPolicy::next_wait`]) live here; the attempts loop
+//! (`is_retryable`) and the pacing (`RetryPolicy::next_wait`) live here; the attempts loop
 //! (the `exec` hook, `hooks.rs`) only asks them.
 //!
 //! The rules, applied to every operation:
