@@ -54,6 +54,12 @@ pub struct Attachment {
 
 enum Source {
     Bytes(Bytes),
+    /// A file, opened afresh for every attempt of an upload.
+    Path {
+        path: PathBuf,
+        len: u64,
+    },
+    /// Read once: an upload from a reader gets a single attempt.
     Reader {
         reader: Box<dyn AsyncRead + Send + Unpin>,
         len: Option<u64>,
@@ -80,6 +86,10 @@ impl Attachment {
 
     /// An attachment read from any async reader; `len`, when known, lets oversized files be refused
     /// without reading them.
+    ///
+    /// A reader can be read once only, so an upload from it gets **a single attempt**: it is not
+    /// retried, not even after a connection failure. Use [`Attachment::from_path`] (reopened for
+    /// each attempt) or [`Attachment::from_bytes`] for uploads that are retried.
     pub fn from_reader(
         name: impl Into<String>,
         reader: impl AsyncRead + Send + Unpin + 'static,
@@ -94,7 +104,10 @@ impl Attachment {
         }
     }
 
-    /// An attachment read from a file; its name is the file name.
+    /// An attachment read from a file; its name is the file name. The file must exist now; it is
+    /// streamed (not held in memory) and opened again for each attempt, so an upload is retried
+    /// after a connection failure like any other request. It must keep its size until the upload
+    /// is done.
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path
@@ -104,9 +117,20 @@ impl Attachment {
                 Error::InvalidRequest(format!("`{}` has no usable file name", path.display()))
             })?
             .to_string();
-        let file = tokio::fs::File::open(path).await?;
-        let len = file.metadata().await?.len();
-        Ok(Self::from_reader(name, file, Some(len)))
+        let metadata = tokio::fs::metadata(path).await?;
+        if !metadata.is_file() {
+            return Err(Error::InvalidRequest(format!(
+                "`{}` is not a file",
+                path.display()
+            )));
+        }
+        Ok(Self {
+            name,
+            source: Source::Path {
+                path: path.to_path_buf(),
+                len: metadata.len(),
+            },
+        })
     }
 
     /// Uses another name than the file's.
@@ -124,6 +148,7 @@ impl Attachment {
     pub fn len(&self) -> Option<u64> {
         match &self.source {
             Source::Bytes(b) => Some(b.len() as u64),
+            Source::Path { len, .. } => Some(*len),
             Source::Reader { len, .. } => *len,
         }
     }
@@ -152,17 +177,18 @@ impl Attachment {
         match self.source {
             Source::Bytes(b) if b.len() as u64 > max => Err(too_big(format!("{} bytes", b.len()))),
             Source::Bytes(b) => Ok(b),
-            Source::Reader { len: Some(len), .. } if len > max => {
+            Source::Path { len, .. } | Source::Reader { len: Some(len), .. } if len > max => {
                 Err(too_big(format!("{len} bytes")))
             }
-            Source::Reader { reader, .. } => {
-                let mut buf = Vec::new();
-                reader.take(max + 1).read_to_end(&mut buf).await?;
-                if buf.len() as u64 > max {
-                    return Err(too_big("larger".into()));
-                }
-                Ok(Bytes::from(buf))
+            Source::Path { path, .. } => {
+                let file = tokio::fs::File::open(&path).await?;
+                read_capped(file, max)
+                    .await?
+                    .ok_or_else(|| too_big("larger".into()))
             }
+            Source::Reader { reader, .. } => read_capped(reader, max)
+                .await?
+                .ok_or_else(|| too_big("larger".into())),
         }
     }
 }
@@ -355,37 +381,44 @@ impl Client {
         };
         let form_data =
             serde_json::to_string(&form_data).map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let part = match attachment.source {
-            Source::Bytes(b) => reqwest::multipart::Part::bytes(b.to_vec()),
+        let url = format!("{}/v2/servicerequest/accessorys", self.baseurl());
+        let upload = V2Upload {
+            http: self.client().clone(),
+            url,
+            name,
+            form_data,
+        };
+        let (file, rebuild) = match attachment.source {
+            Source::Bytes(b) => (reqwest::multipart::Part::bytes(b.to_vec()), None),
+            Source::Path { path, len } => {
+                let first = file_part(&path, len).await?;
+                let again = upload.clone();
+                let rebuild: crate::hooks::Rebuild = Box::new(move || {
+                    let (upload, path) = (again.clone(), path.clone());
+                    Box::pin(async move { upload.request(file_part(&path, len).await?) })
+                });
+                (first, Some(rebuild))
+            }
             Source::Reader {
                 reader,
                 len: Some(len),
-            } => reqwest::multipart::Part::stream_with_length(
-                reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK)),
-                len,
+            } => (
+                reqwest::multipart::Part::stream_with_length(reader_body(reader), len),
+                None,
             ),
-            Source::Reader { reader, len: None } => reqwest::multipart::Part::stream(
-                reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK)),
-            ),
+            Source::Reader { reader, len: None } => {
+                (reqwest::multipart::Part::stream(reader_body(reader)), None)
+            }
         };
-        let part = part
-            .file_name(name.clone())
-            .mime_str(
-                mime_guess::from_path(&name)
-                    .first_or_octet_stream()
-                    .as_ref(),
-            )
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let form = reqwest::multipart::Form::new()
-            .part("file", part)
-            .text("form_data", form_data);
-        let url = format!("{}/v2/servicerequest/accessorys", self.baseurl());
-        let request = self
-            .client()
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        self.execute_json(request, "upload_accessory").await
+        let request = upload.request(file)?;
+        crate::hooks::execute(
+            self,
+            request,
+            rebuild,
+            "upload_accessory",
+            ResponseValue::from_response,
+        )
+        .await
     }
 
     /// Like [`Client::upload_accessory`], refusing before sending what exceeds `limits`
@@ -426,8 +459,76 @@ impl Client {
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
         let request = request.build()?;
-        crate::hooks::execute(self, request, operation_id, ResponseValue::from_response).await
+        crate::hooks::execute(
+            self,
+            request,
+            None,
+            operation_id,
+            ResponseValue::from_response,
+        )
+        .await
     }
+}
+
+/// What a v2 upload sends besides the file: everything needed to build its request again.
+#[derive(Clone)]
+struct V2Upload {
+    http: reqwest::Client,
+    url: String,
+    name: String,
+    form_data: String,
+}
+
+impl V2Upload {
+    /// The multipart request (parts `file` and `form_data`) with `file` as the file's content.
+    fn request(&self, file: reqwest::multipart::Part) -> Result<reqwest::Request> {
+        let file = file
+            .file_name(self.name.clone())
+            .mime_str(
+                mime_guess::from_path(&self.name)
+                    .first_or_octet_stream()
+                    .as_ref(),
+            )
+            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let form = reqwest::multipart::Form::new()
+            .part("file", file)
+            .text("form_data", self.form_data.clone());
+        Ok(self
+            .http
+            .post(&self.url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .multipart(form)
+            .build()?)
+    }
+}
+
+/// A reader's content as a streamed body, read [`UPLOAD_CHUNK`] bytes at a time.
+fn reader_body(reader: impl AsyncRead + Send + 'static) -> reqwest::Body {
+    reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK))
+}
+
+/// The file at `path`, opened for one attempt and streamed; refused when it no longer has the
+/// `len` bytes it had when the attachment was made (the length is sent before the content).
+async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
+    let file = tokio::fs::File::open(path).await?;
+    let now = file.metadata().await?.len();
+    if now != len {
+        return Err(Error::InvalidRequest(format!(
+            "`{}` changed size during the upload ({len} bytes, now {now})",
+            path.display()
+        )));
+    }
+    Ok(reqwest::multipart::Part::stream_with_length(
+        reader_body(file),
+        len,
+    ))
+}
+
+/// Reads at most `max` bytes; `None` when there are more.
+async fn read_capped(reader: impl AsyncRead + Unpin, max: u64) -> Result<Option<Bytes>> {
+    let mut buf = Vec::new();
+    reader.take(max + 1).read_to_end(&mut buf).await?;
+    Ok((buf.len() as u64 <= max).then(|| Bytes::from(buf)))
 }
 
 /// Joins attachment ids with commas after checking them.

@@ -202,7 +202,7 @@ impl ClientBuilder {
     }
 
     /// Time allowed for a whole operation, retries and backoff included (default: none; the
-    /// retry policy's `max_elapsed` bounds the retries). Reported as
+    /// retry policy's budget, `max_elapsed`, bounds when retries start). Reported as
     /// [`crate::error::TimeoutKind::Operation`].
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);

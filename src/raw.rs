@@ -128,7 +128,7 @@ impl<'a> RawRequest<'a> {
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
         let (client, request, id) = self.prepare(true)?;
         let answer: ResponseValue<T> =
-            crate::hooks::execute(client, request, id, ResponseValue::from_response).await?;
+            crate::hooks::execute(client, request, None, id, ResponseValue::from_response).await?;
         Ok(answer.into_inner())
     }
 
@@ -154,7 +154,7 @@ impl<'a> RawRequest<'a> {
     /// [`crate::attachments::Download`]).
     pub async fn send_stream(self) -> Result<ResponseValue<ByteStream>> {
         let (client, request, id) = self.prepare(false)?;
-        crate::hooks::execute(client, request, id, |response| async move {
+        crate::hooks::execute(client, request, None, id, |response| async move {
             Ok(ResponseValue::stream(response))
         })
         .await

@@ -1,40 +1,66 @@
-//! When a failed attempt is tried again, and after how long.
+//! When a failed attempt is tried again, and after how long. The classification
+//! (`is_retryable`) and the pacing (`RetryPolicy::next_wait`) live here; the attempts loop
+//! (the `exec` hook, `hooks.rs`) only asks them.
 //!
-//! The rules, applied in the `exec` hook to every operation:
+//! The rules, applied to every operation:
 //! * a connection that could not be established is retried for every operation: the request
-//!   provably never reached the server;
+//!   provably never reached the server. So is a failure to obtain credentials (an IAM login, the
+//!   account lookup, the instance metadata service) that is itself worth retrying (connection
+//!   failure, 429, 5xx): the operation's request was not sent yet, and those exchanges are safe to
+//!   repeat;
 //! * HTTP 429, 500, 502, 503, 504 and failures after the request was sent are retried only for
 //!   operations that are safe to repeat (reads, and those marked `x-idempotent: true` in the spec),
-//!   unless [`RetryPolicy::with_retry_non_idempotent`] opts in (a ticket creation retried after a 503 may
-//!   create a second ticket);
+//!   unless [`RetryPolicy::with_retry_non_idempotent`] opts in (a ticket creation retried after a
+//!   503 may create a second ticket);
 //! * HTTP 401 is never retried as such (Huawei locks an AK after 5 failed signatures), except once
 //!   after refreshing an expired IAM token or correcting the clock after "signature expired";
-//! * backoff is exponential with full jitter, at least the server's `Retry-After`, bounded by
-//!   [`RetryPolicy::with_max_attempts`] and [`RetryPolicy::with_max_elapsed`].
+//! * retries go on until a **time budget** is spent (default 20 s from the first attempt), not for
+//!   a fixed number of attempts: a burst of failures is outlasted, a server that is down is
+//!   reported once the budget is spent. Backoff starts at 200 ms, doubles, is capped at 3 s and
+//!   fully jittered; the last wait is shortened to end with the budget. A server's `Retry-After`
+//!   is honoured, and when it asks for more than the budget has left the error is returned at
+//!   once. [`RetryPolicy::with_max_attempts`] adds a bound on the number of attempts.
+//!
+//! The budget bounds when retries *start*: an attempt that starts within it runs to its own end
+//! (bounded by the connect and attempt timeouts). To bound a whole call, retries included, use
+//! [`crate::ClientBuilder::operation_timeout`]. The budget and the waits run on tokio's clock
+//! (`tokio::time`), so a test on a paused runtime spends them without waiting.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// How a client retries. `RetryPolicy::default()` is on; [`RetryPolicy::disabled`] is off. It is
-/// configured through its `with_*` methods and read through its accessors.
+/// Default time budget of an operation's retries, from its first attempt.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(20);
+/// Default backoff before the second attempt (doubled for each further one).
+pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(200);
+/// Default cap of any backoff.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(3);
+
+/// How a client retries. `RetryPolicy::default()` retries until a 20 s budget is spent
+/// (see the [module docs](self)); [`RetryPolicy::disabled`] never retries. It is configured through
+/// its `with_*` methods and read through its accessors.
 ///
 /// ```
 /// use std::time::Duration;
 /// use huaweicloud_osm::RetryPolicy;
+/// let default = RetryPolicy::default();
+/// assert_eq!(default.max_elapsed(), Duration::from_secs(20));
+/// assert_eq!(default.max_attempts(), None);
 /// let patient = RetryPolicy::default()
-///     .with_max_attempts(5)
-///     .with_backoff(Duration::from_millis(500), Duration::from_secs(4));
-/// assert_eq!(patient.max_attempts(), 5);
+///     .with_max_elapsed(Duration::from_secs(60))
+///     .with_backoff(Duration::from_millis(500), Duration::from_secs(4))
+///     .with_max_attempts(30);
+/// assert_eq!(patient.max_attempts(), Some(30));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = no retry).
-    pub(crate) max_attempts: u32,
+    /// Attempts in all, the first included (1 = no retry); `None`: only the budget bounds them.
+    pub(crate) max_attempts: Option<u32>,
     /// Backoff before the second attempt; doubled each time, then jittered.
     pub(crate) initial_backoff: Duration,
     /// Longest single backoff.
     pub(crate) max_backoff: Duration,
-    /// No retry starts once this much time has passed since the first attempt.
+    /// The budget: no retry starts once this much time has passed since the first attempt.
     pub(crate) max_elapsed: Duration,
     /// Also retry operations that are not safe to repeat after 429/5xx or a failure once the
     /// request was sent (may duplicate what they create).
@@ -44,10 +70,10 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(10),
-            max_elapsed: Duration::from_secs(60),
+            max_attempts: None,
+            initial_backoff: DEFAULT_INITIAL_BACKOFF,
+            max_backoff: DEFAULT_MAX_BACKOFF,
+            max_elapsed: DEFAULT_BUDGET,
             retry_non_idempotent: false,
         }
     }
@@ -57,14 +83,14 @@ impl RetryPolicy {
     /// No retries at all (the IAM-token refresh and clock correction still happen once).
     pub fn disabled() -> Self {
         Self {
-            max_attempts: 1,
+            max_attempts: Some(1),
             ..Self::default()
         }
     }
 
-    /// Sets the number of attempts (the first included).
+    /// Bounds the number of attempts (the first included) as well as the time budget.
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
+        self.max_attempts = Some(attempts.max(1));
         self
     }
 
@@ -75,7 +101,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the time after which no retry starts.
+    /// Sets the time budget: no retry starts once this much time has passed since the first
+    /// attempt (zero: no retry).
     pub fn with_max_elapsed(mut self, max: Duration) -> Self {
         self.max_elapsed = max;
         self
@@ -87,8 +114,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Attempts in all, the first included (1 = no retry).
-    pub fn max_attempts(&self) -> u32 {
+    /// The bound on attempts (the first included; 1 = no retry), if any besides the budget.
+    pub fn max_attempts(&self) -> Option<u32> {
         self.max_attempts
     }
 
@@ -97,7 +124,7 @@ impl RetryPolicy {
         (self.initial_backoff, self.max_backoff)
     }
 
-    /// The time after which no retry starts.
+    /// The time budget: no retry starts once this much time has passed since the first attempt.
     pub fn max_elapsed(&self) -> Duration {
         self.max_elapsed
     }
@@ -109,8 +136,42 @@ impl RetryPolicy {
 
     /// The backoff before attempt `attempt + 1` (`attempt` >= 1): a random duration up to
     /// `min(max_backoff, initial_backoff * 2^(attempt-1))` (full jitter), and never less than the
-    /// server's `Retry-After`.
+    /// server's `Retry-After` (itself taken as at most the budget).
     pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let jittered = self.jittered(attempt);
+        match retry_after {
+            Some(ra) => jittered.max(ra.min(self.max_elapsed)),
+            None => jittered,
+        }
+    }
+
+    /// The wait before attempt `attempt + 1`, `elapsed` after the first attempt started, or
+    /// `None` when no retry fits: the attempts are used up, the budget is spent, or the server's
+    /// `Retry-After` asks for more than the budget has left. A jittered backoff longer than what
+    /// is left is shortened to end with the budget.
+    pub(crate) fn next_wait(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if self.max_attempts.is_some_and(|max| attempt >= max) {
+            return None;
+        }
+        let left = self
+            .max_elapsed
+            .checked_sub(elapsed)
+            .filter(|left| !left.is_zero())?;
+        let jittered = self.jittered(attempt);
+        match retry_after {
+            Some(ra) if ra > left => None,
+            Some(ra) => Some(jittered.max(ra).min(left)),
+            None => Some(jittered.min(left)),
+        }
+    }
+
+    /// Full jitter over the capped exponential backoff of attempt `attempt`.
+    fn jittered(&self, attempt: u32) -> Duration {
         let exp = self
             .initial_backoff
             .saturating_mul(
@@ -118,11 +179,7 @@ impl RetryPolicy {
                     .unwrap_or(u32::MAX),
             )
             .min(self.max_backoff);
-        let jittered = exp.mul_f64(random_unit());
-        match retry_after {
-            Some(ra) => jittered.max(ra.min(self.max_elapsed)),
-            None => jittered,
-        }
+        exp.mul_f64(random_unit())
     }
 }
 
@@ -137,10 +194,11 @@ pub(crate) enum Outcome {
     Status(u16),
 }
 
-/// Whether an outcome may be retried under `policy` for an operation that is (or is not) safe to
-/// repeat. 401 is handled apart (token refresh, clock correction).
-pub(crate) fn is_retryable(outcome: Outcome, idempotent: bool, policy: &RetryPolicy) -> bool {
-    let repeatable = idempotent || policy.retry_non_idempotent;
+/// Whether an outcome may be retried under `policy` when what failed is (or is not) safe to
+/// repeat: the operation itself, or the credential exchange (always safe) that failed before the
+/// operation was sent. 401 is handled apart (token refresh, clock correction).
+pub(crate) fn is_retryable(outcome: Outcome, safe_to_repeat: bool, policy: &RetryPolicy) -> bool {
+    let repeatable = safe_to_repeat || policy.retry_non_idempotent;
     match outcome {
         Outcome::ConnectFailed => true,
         Outcome::SentThenFailed => repeatable,
@@ -228,6 +286,63 @@ mod tests {
             capped.backoff(1, Some(Duration::from_secs(3600))),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn the_default_retries_until_the_budget_is_spent() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.max_attempts(), None);
+        // A read that fails every time: the waits add up to exactly the budget (the last one is
+        // shortened), with at least 11 attempts whatever the jitter (waits of at most 0.2, 0.4,
+        // 0.8, 1.6, then 3 s).
+        for _ in 0..50 {
+            let (mut elapsed, mut attempt) = (Duration::ZERO, 1);
+            while let Some(wait) = p.next_wait(attempt, elapsed, None) {
+                let cap =
+                    Duration::from_millis(200 << (attempt - 1).min(4)).min(DEFAULT_MAX_BACKOFF);
+                assert!(wait <= cap, "attempt {attempt}: {wait:?}");
+                elapsed += wait;
+                attempt += 1;
+            }
+            assert_eq!(elapsed, DEFAULT_BUDGET);
+            assert!(attempt >= 11, "{attempt} attempts");
+        }
+        assert_eq!(p.next_wait(1, Duration::from_secs(25), None), None);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_within_the_budget_and_attempts_can_be_bounded() {
+        let p = RetryPolicy::default();
+        let secs = Duration::from_secs;
+        assert!(p.next_wait(1, Duration::ZERO, Some(secs(5))).unwrap() >= secs(5));
+        assert_eq!(
+            p.next_wait(1, secs(16), Some(secs(5))),
+            None,
+            "more than the budget has left: the error is returned at once"
+        );
+        assert_eq!(p.next_wait(1, secs(15), Some(secs(5))), Some(secs(5)));
+        let three = p.clone().with_max_attempts(3);
+        assert!(three.next_wait(2, Duration::ZERO, None).is_some());
+        assert_eq!(three.next_wait(3, Duration::ZERO, None), None);
+        assert_eq!(
+            RetryPolicy::disabled().next_wait(1, Duration::ZERO, None),
+            None
+        );
+        assert_eq!(
+            p.with_max_elapsed(Duration::ZERO)
+                .next_wait(1, Duration::ZERO, None),
+            None
+        );
+    }
+
+    #[test]
+    fn credential_failures_are_retried_like_exchanges_safe_to_repeat() {
+        // The hooks classify a failure to obtain credentials with `safe_to_repeat = true`.
+        let p = RetryPolicy::default();
+        assert!(is_retryable(Outcome::Status(503), true, &p));
+        assert!(is_retryable(Outcome::SentThenFailed, true, &p));
+        assert!(!is_retryable(Outcome::Status(401), true, &p));
+        assert!(!is_retryable(Outcome::Status(400), true, &p));
     }
 
     #[test]

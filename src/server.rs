@@ -5,7 +5,9 @@
 //!   [`ReceivedRequest`], and tells the access key and `X-Sdk-Date` of a [`Verified`] request or
 //!   why it was refused ([`VerifyError`]); [`parse_query`] decodes a query string as it does;
 //!   [`needs_body`] tells whether a request's body can stream past verification (an
-//!   `UNSIGNED-PAYLOAD` upload) or must be read first.
+//!   `UNSIGNED-PAYLOAD` upload) or must be read first. Signatures are compared in constant time
+//!   ([`constant_time_eq`], also for a server's own passwords and tokens), and an
+//!   `Authorization` header too large to be real is refused before any work.
 //! * [`sdk_date`] and [`parse_sdk_date`] write and read the `X-Sdk-Date` format
 //!   (`YYYYMMDDTHHMMSSZ`), for checking the signing time against the server's clock.
 //!
@@ -48,6 +50,7 @@
 //! ```
 
 pub use crate::auth::verify::{
-    ReceivedRequest, Verified, VerifyError, needs_body, parse_query, verify,
+    MAX_AUTHORIZATION_LEN, MAX_SIGNED_HEADERS, ReceivedRequest, Verified, VerifyError,
+    constant_time_eq, needs_body, parse_query, verify,
 };
 pub use crate::clock::{parse_sdk_date, sdk_date};

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::server::{ReceivedRequest, VerifyError, needs_body, verify};
+use huaweicloud_osm::server::{ReceivedRequest, VerifyError, constant_time_eq, needs_body, verify};
 use serde_json::{Value, json};
 
 use crate::clock;
@@ -162,7 +162,7 @@ fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Resul
     }
     if let Some(temporary) = issued.temporary(&verified.access_key) {
         match header(headers, "x-security-token") {
-            Some(t) if t == temporary.security_token => {}
+            Some(t) if constant_time_eq(t.as_bytes(), temporary.security_token.as_bytes()) => {}
             Some(_) => {
                 return Err(OsmError::unauthorized(
                     "the security token does not belong to the access key",
@@ -249,7 +249,10 @@ pub(crate) fn issue_token(app: &App, body: &[u8]) -> Response<Body> {
         || domain["id"].as_str() == Some(creds.domain_id.as_str());
     let user_ok = user["name"].as_str() == Some(creds.user.as_str())
         || user["id"].as_str() == Some(creds.user_id.as_str());
-    if !(domain_ok && user_ok && user["password"].as_str() == Some(creds.password.as_str())) {
+    let password_ok = user["password"]
+        .as_str()
+        .is_some_and(|p| constant_time_eq(p.as_bytes(), creds.password.as_bytes()));
+    if !(domain_ok && user_ok && password_ok) {
         return iam_error(401, "The username or password is wrong.", "Unauthorized");
     }
     let now = app.clock.now_ms();

@@ -6,6 +6,25 @@
 
 use huaweicloud_osm::error::codes;
 
+/// Every `error_code` the sandbox answers with (IAM's logins apart): OSM's documented codes
+/// ([`huaweicloud_osm::error::codes`]) and the gateway's.
+pub const CODES: &[&str] = &[
+    codes::BAD_REQUEST.code,
+    codes::INTERNAL_ERROR.code,
+    codes::PARAM_VALIDATION_FAILED.code,
+    codes::PRESS_TOO_FREQUENT.code,
+    codes::UPLOAD_DAILY_LIMIT_EXCEEDED.code,
+    codes::SEVERITY_NOT_FOUND.code,
+    codes::INVALID_ACTION.code,
+    codes::OPERATION_FAILED.code,
+    codes::CASE_NOT_FOUND.code,
+    codes::BUSINESS_TYPE_FAILED.code,
+    "APIGW.0101",
+    "APIGW.0201",
+    "APIGW.0301",
+    "APIGW.0308",
+];
+
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OsmError {
@@ -21,6 +40,7 @@ pub struct OsmError {
 
 impl OsmError {
     fn new(status: u16, code: &'static str, message: &str) -> Self {
+        debug_assert!(CODES.contains(&code), "{code} is not in CODES");
         OsmError {
             status,
             code,
@@ -122,6 +142,13 @@ impl OsmError {
             "APIGW.0101",
             "The API does not exist or has not been published in the environment",
         )
+    }
+
+    /// HTTP 413 `APIGW.0201`: the body is larger than `limit` bytes (the gateway's answer to an
+    /// oversized request).
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(413, "APIGW.0201", "Request entity too large")
+            .detail(format!("the request body is over {limit} bytes"))
     }
 
     /// HTTP 500 `OSM.0004`.

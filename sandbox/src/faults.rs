@@ -46,6 +46,9 @@ pub struct Faults {
     pub clock_offset_secs: i64,
     /// Exact fates of the next requests, in order, used before the rates.
     pub script: Vec<Fault>,
+    /// The rates apply to reads only (`GET`, `HEAD`): what changes state is always served (as by
+    /// a proxy that fails reads). Scripts apply to every request.
+    pub reads_only: bool,
 }
 
 impl Default for Faults {
@@ -67,6 +70,7 @@ impl Faults {
             retry_after_secs: 1,
             clock_offset_secs: 0,
             script: Vec::new(),
+            reads_only: false,
         }
     }
 
@@ -113,6 +117,12 @@ impl Faults {
         self
     }
 
+    /// Applies the rates to reads (`GET`, `HEAD`) only.
+    pub fn reads_only(mut self) -> Self {
+        self.reads_only = true;
+        self
+    }
+
     /// The next requests get exactly these fates, in order.
     pub fn script(mut self, fates: impl IntoIterator<Item = Fault>) -> Self {
         self.script = fates.into_iter().collect();
@@ -137,13 +147,16 @@ impl FaultState {
         }
     }
 
-    /// The fate of the next request. Rates are checked in order: drop before, server error,
-    /// throttle, drop after; the latency applies to requests that are served.
-    pub(crate) fn next(&mut self) -> Fault {
+    /// The fate of the next request (`read`: a `GET` or `HEAD`). Rates are checked in order: drop
+    /// before, server error, throttle, drop after; the latency applies to requests that are served.
+    pub(crate) fn next(&mut self, read: bool) -> Fault {
         if let Some(f) = self.script.pop_front() {
             return f;
         }
         let f = &self.faults;
+        if f.reads_only && !read {
+            return delay_or_none(f.latency);
+        }
         let rates = [
             f.drop_before_rate,
             f.server_error_rate,
@@ -197,6 +210,20 @@ impl Rng {
         Rng(if z == 0 { 0x2545_F491_4F6C_DD1D } else { z })
     }
 
+    /// The generator's state, to go on from it later ([`Rng::from_state`]).
+    pub(crate) fn state(&self) -> u64 {
+        self.0
+    }
+
+    /// A generator that goes on from `state` (never 0, a fixed point of xorshift).
+    pub(crate) fn from_state(state: u64) -> Self {
+        Rng(if state == 0 {
+            0x2545_F491_4F6C_DD1D
+        } else {
+            state
+        })
+    }
+
     /// The next 64 random bits.
     pub(crate) fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
@@ -235,7 +262,7 @@ mod tests {
             .throttling(0.2, 2);
         let run = || {
             let mut s = FaultState::new(faults.clone());
-            (0..200).map(|_| s.next()).collect::<Vec<_>>()
+            (0..200).map(|_| s.next(true)).collect::<Vec<_>>()
         };
         let a = run();
         assert_eq!(a, run());
@@ -257,9 +284,16 @@ mod tests {
                 .script([Fault::Status(503), Fault::DropAfter])
                 .latency(Duration::from_millis(5)),
         );
-        assert_eq!(s.next(), Fault::Status(503));
-        assert_eq!(s.next(), Fault::DropAfter);
-        assert_eq!(s.next(), Fault::Delay(Duration::from_millis(5)));
+        assert_eq!(s.next(true), Fault::Status(503));
+        assert_eq!(s.next(true), Fault::DropAfter);
+        assert_eq!(s.next(true), Fault::Delay(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn reads_only_spares_what_changes_state() {
+        let mut s = FaultState::new(Faults::none().server_errors(1.0).reads_only());
+        assert_eq!(s.next(false), Fault::None);
+        assert!(matches!(s.next(true), Fault::Status(500 | 503)));
     }
 
     #[test]

@@ -40,13 +40,17 @@
 //!   arrived.
 //! * **Time** is controllable: [`Sandbox::advance_clock`] lets the urge interval or a token's
 //!   validity pass without sleeping.
+//! * **State that survives** when asked ([`SandboxBuilder::state_file`], `--state FILE`): saved
+//!   atomically after every change, before it is acknowledged; loaded at start.
+//! * **Bounded bodies**: a request body over 8 MiB is refused with HTTP 413 (`APIGW.0201`) before it
+//!   is read whole.
 //!
 //! ## Modules
 //! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
 //! tokens, account lookup), `metadata` (instance metadata, temporary credentials), `routes`
-//! (v1.0, v2, attachments, iRobot, examples), `store` (state), `catalogue` (products, problem
-//! types, …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive`
-//! (ZIP), `multipart`, `clock`, [`errors`].
+//! (v1.0, v2, attachments, iRobot, examples), `store` (state), `persist` (the state file),
+//! `catalogue` (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`],
+//! `archive` (ZIP), `multipart`, `clock`, [`errors`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -60,11 +64,13 @@ pub mod examples;
 pub mod faults;
 mod metadata;
 mod multipart;
+mod persist;
 mod routes;
 mod server;
 mod store;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -204,7 +210,8 @@ impl Sandbox {
             .store
             .lock()
             .expect("store lock")
-            .engineer_reply(case_id, content, status, now)
+            .engineer_reply(case_id, content, status, now)?;
+        self.app.save_blocking()
     }
 
     /// Sets a ticket's status directly.
@@ -214,7 +221,8 @@ impl Sandbox {
             .store
             .lock()
             .expect("store lock")
-            .set_status(case_id, status, now)
+            .set_status(case_id, status, now)?;
+        self.app.save_blocking()
     }
 
     /// Stops accepting connections, closes the open ones and waits for the server to end.
@@ -245,6 +253,7 @@ pub struct SandboxBuilder {
     urge_interval: Duration,
     daily_upload_limit: u64,
     temporary_validity: Duration,
+    state_file: Option<PathBuf>,
 }
 
 impl Default for SandboxBuilder {
@@ -257,6 +266,7 @@ impl Default for SandboxBuilder {
             urge_interval: DEFAULT_URGE_INTERVAL,
             daily_upload_limit: DEFAULT_DAILY_UPLOAD_LIMIT,
             temporary_validity: DEFAULT_TEMPORARY_CREDENTIALS_VALIDITY,
+            state_file: None,
         }
     }
 }
@@ -341,6 +351,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// Keeps the state (tickets, messages, attachments, labels, …) in `file`: loaded at start
+    /// when it exists, saved after every change before the change is acknowledged, each write
+    /// atomic (a temporary file, `fsync`, rename), attachments' contents in `file.files/`. A
+    /// sandbox killed at any moment and started again with the same file has lost nothing it
+    /// acknowledged. A file that is not a sandbox state makes [`SandboxBuilder::start`] fail.
+    pub fn state_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(file.into());
+        self
+    }
+
     /// Binds the address and starts serving (on the current Tokio runtime). Only loopback
     /// addresses are accepted.
     pub async fn start(self) -> std::io::Result<Sandbox> {
@@ -353,6 +373,24 @@ impl SandboxBuilder {
                 ),
             ));
         }
+        let settings = StoreSettings {
+            urge_interval: self.urge_interval,
+            daily_upload_limit: self.daily_upload_limit,
+        };
+        let seed = self.seed;
+        let fresh = move |settings| Store::new(seed, settings);
+        let (persistence, store) = match &self.state_file {
+            Some(file) => {
+                let file = file.clone();
+                let (p, store) = tokio::task::spawn_blocking(move || {
+                    persist::Persistence::open(&file, settings, fresh)
+                })
+                .await
+                .map_err(std::io::Error::other)??;
+                (Some(p), store)
+            }
+            None => (None, fresh(settings)),
+        };
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let clock = clock::SandboxClock::default();
@@ -361,18 +399,13 @@ impl SandboxBuilder {
             credentials: self.credentials,
             clock,
             faults: Mutex::new(FaultState::new(self.faults)),
-            store: Mutex::new(Store::new(
-                self.seed,
-                StoreSettings {
-                    urge_interval: self.urge_interval,
-                    daily_upload_limit: self.daily_upload_limit,
-                },
-            )),
+            store: Mutex::new(store),
             tokens: Mutex::new(Default::default()),
             metadata: Mutex::new(Default::default()),
             temporary_validity: self.temporary_validity,
             counters: Default::default(),
             seed: self.seed,
+            persistence,
         });
         // Parse the spec now rather than on the first request.
         let _ = examples::operations();

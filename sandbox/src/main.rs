@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run -p osm-sandbox -- --listen 127.0.0.1:8080 --ak AK --sk SK --domain-id DOMAIN \
-//!     [--domain-name NAME] [--user NAME --password PW] [--seed N] [--urge-interval-secs N]
+//!     [--domain-name NAME] [--user NAME --password PW] [--seed N] [--urge-interval-secs N] \
+//!     [--state FILE]
 //! ```
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 const USAGE: &str = "\
 usage: osm-sandbox [--listen ADDR] [--ak AK --sk SK] [--domain-id ID] [--domain-name NAME]
                    [--user NAME --password PW] [--seed N] [--urge-interval-secs N]
+                   [--state FILE]
 
 Runs a local Huawei Cloud OSM (service tickets) server until stopped (Ctrl-C).
   --listen ADDR             loopback address and port (default 127.0.0.1:8080; port 0 = any free)
@@ -22,6 +24,8 @@ Runs a local Huawei Cloud OSM (service tickets) server until stopped (Ctrl-C).
   --user, --password        the IAM user of password logins (POST /v3/auth/tokens)
   --seed N                  seed of generated ids
   --urge-interval-secs N    time before a ticket can be urged again (default 600)
+  --state FILE              keep the tickets, messages and attachments in FILE: loaded at start,
+                            saved (atomically) after every change before it is acknowledged
 Unset credentials keep the defaults, printed at start.";
 
 #[tokio::main]
@@ -90,6 +94,7 @@ fn parse(args: Vec<String>) -> Result<Option<osm_sandbox::SandboxBuilder>, Strin
             "--user" => b.user(value()?),
             "--password" => b.password(value()?),
             "--seed" => b.seed(value()?.parse().map_err(|e| format!("--seed: {e}"))?),
+            "--state" => b.state_file(value()?),
             "--urge-interval-secs" => b.urge_interval(Duration::from_secs(
                 value()?
                     .parse()

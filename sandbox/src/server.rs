@@ -1,5 +1,9 @@
 //! The HTTP server: a hyper HTTP/1.1 accept loop in front of the axum router. Around every request
-//! it counts, injects faults, authenticates, and stamps `X-Request-Id` and `Date`.
+//! it counts, injects faults, bounds the body, authenticates, and stamps `X-Request-Id` and `Date`.
+//!
+//! No request body may have more than [`MAX_BODY`] bytes: one that declares more in its
+//! `Content-Length` is refused with HTTP 413 before any of it is read, and a chunked one as soon
+//! as it crosses the limit, wherever it is being read (signature check, handler).
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,11 +26,14 @@ use crate::clock::{self, SandboxClock};
 use crate::errors::OsmError;
 use crate::faults::{Fault, FaultState};
 use crate::metadata;
+use crate::persist::Persistence;
 use crate::store::{Store, Who};
 
-/// Largest request body read whole (attachments are far smaller; multipart uploads stream and
-/// have their own, smaller limits).
-pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest request body (8 MiB). The largest documented one is a 4 MB attachment sent as Base64 in
+/// JSON (`UploadJsonAccessories`, under 6 MB); a multipart upload of 4 MB has some kilobytes more,
+/// and multer bounds those to the part limits while they stream. Every other body is JSON of a few
+/// kilobytes.
+pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// Everything the handlers share.
 pub(crate) struct App {
@@ -41,6 +48,37 @@ pub(crate) struct App {
     pub(crate) temporary_validity: std::time::Duration,
     pub(crate) counters: Counters,
     pub(crate) seed: u64,
+    /// Where the store is saved after every change (`--state`), if anywhere.
+    pub(crate) persistence: Option<Persistence>,
+}
+
+impl App {
+    /// Saves the store if it changed (with `--state`), so that what was done is acknowledged
+    /// only once it is on disk.
+    pub(crate) async fn save(self: &Arc<Self>) -> Result<(), OsmError> {
+        if self.persistence.is_none() {
+            return Ok(());
+        }
+        let app = self.clone();
+        let saved = tokio::task::spawn_blocking(move || match &app.persistence {
+            Some(p) => p.save(&app.store),
+            None => Ok(()),
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        saved.map_err(|e| OsmError::internal().detail(format!("the state could not be saved: {e}")))
+    }
+
+    /// [`App::save`] from blocking code (the [`crate::Sandbox`] methods that act as the service
+    /// desk).
+    pub(crate) fn save_blocking(&self) -> Result<(), OsmError> {
+        match &self.persistence {
+            Some(p) => p.save(&self.store).map_err(|e| {
+                OsmError::internal().detail(format!("the state could not be saved: {e}"))
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Request counters (atomics, read by [`crate::Sandbox::counters`]).
@@ -114,7 +152,8 @@ async fn serve(
         let mut rng = crate::faults::Rng::new(app.seed.wrapping_mul(0x9E37_79B9).wrapping_add(n));
         rng.hex(16)
     };
-    let fault = app.faults.lock().expect("fault lock").next();
+    let read = matches!(request.method().as_str(), "GET" | "HEAD");
+    let fault = app.faults.lock().expect("fault lock").next(read);
     match fault {
         Fault::None => {}
         Fault::Delay(d) => tokio::time::sleep(d).await,
@@ -152,17 +191,24 @@ async fn serve(
         }
     }
     let (parts, incoming) = request.into_parts();
+    if declared_length(&parts.headers).is_some_and(|n| n > MAX_BODY as u64) {
+        return Ok(finish(too_large(&request_id), &request_id, &app));
+    }
+    let incoming = Body::new(http_body_util::Limited::new(incoming, MAX_BODY));
     let login = parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST";
     let link = parts.uri.path().starts_with(crate::routes::FILES_PREFIX);
     // The body is read whole first only when the login or the signature needs it; otherwise (a
     // token, an UNSIGNED-PAYLOAD upload, a download link) it streams to the handler.
     let (body, read) = if login || (!link && auth::reads_body(&parts)) {
-        let Ok(read) = axum::body::to_bytes(Body::new(incoming), MAX_BODY).await else {
-            return Err(Dropped);
-        };
-        (Body::from(read.clone()), read)
+        match read_whole(incoming).await {
+            Ok(read) => (Body::from(read.clone()), read),
+            Err(e) if e.status == 413 => {
+                return Ok(finish(too_large(&request_id), &request_id, &app));
+            }
+            Err(_) => return Err(Dropped),
+        }
     } else {
-        (Body::new(incoming), Bytes::new())
+        (incoming, Bytes::new())
     };
     let refused = |e: OsmError| {
         app.counters.auth_failures.fetch_add(1, Ordering::Relaxed);
@@ -180,6 +226,11 @@ async fn serve(
             Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
             Err(e) => refused(e),
         },
+    };
+    // Acknowledged only once saved (with `--state`); a failed save is an error answer.
+    let response = match app.save().await {
+        Ok(()) => response,
+        Err(e) => error_response(&e, &request_id),
     };
     if fault == Fault::DropAfter {
         app.counters.dropped.fetch_add(1, Ordering::Relaxed);
@@ -216,6 +267,44 @@ async fn route(
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// The length a request declares, if it declares one.
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// HTTP 413, closing the connection (the rest of the body is never read).
+fn too_large(request_id: &str) -> Response<Body> {
+    let mut response = error_response(&OsmError::too_large(MAX_BODY), request_id);
+    response
+        .headers_mut()
+        .insert("connection", HeaderValue::from_static("close"));
+    response
+}
+
+/// Reads a whole body: HTTP 413 once it has more than [`MAX_BODY`] bytes (every body is
+/// [`http_body_util::Limited`] to it), HTTP 400 when it cannot be read.
+pub(crate) async fn read_whole(body: Body) -> Result<Bytes, OsmError> {
+    axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
+        let mut cause = std::error::Error::source(&e);
+        let mut over = false;
+        while let Some(c) = cause {
+            over |= c.is::<http_body_util::LengthLimitError>();
+            cause = c.source();
+        }
+        if over {
+            OsmError::too_large(MAX_BODY)
+        } else {
+            OsmError::bad_request(format!("unreadable body: {e}"))
+        }
+    })
 }
 
 /// An error answer with its JSON body.

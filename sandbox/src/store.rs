@@ -6,10 +6,12 @@
 //! 3 completed (closed), 4 canceled. `press` (urge) keeps the status, `close` makes it 3, `cancel`
 //! 4, `delete` removes a completed or canceled ticket.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 
 use huaweicloud_osm::values::{CaseAction, CaseStatus};
 
@@ -18,7 +20,7 @@ use crate::errors::{OsmError, OsmResult};
 use crate::faults::Rng;
 
 /// Who made a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Who {
     /// User id.
     pub id: String,
@@ -27,11 +29,12 @@ pub struct Who {
 }
 
 /// A ticket.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Case {
     /// Ticket id, `TT` + date + sequence.
     pub id: String,
     /// Problem type.
+    #[serde(with = "by_id::business_type")]
     pub business_type: &'static BusinessType,
     /// Product id, when given (else the problem type's product).
     pub product_id: Option<String>,
@@ -40,6 +43,7 @@ pub struct Case {
     /// Description.
     pub description: String,
     /// Severity.
+    #[serde(with = "by_id::severity")]
     pub severity: Option<&'static Severity>,
     /// Notification phone.
     pub remind_mobile: Option<String>,
@@ -109,7 +113,7 @@ impl Case {
 }
 
 /// A message of a ticket.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     /// Message id.
     pub id: String,
@@ -130,7 +134,7 @@ pub struct Message {
 }
 
 /// An operation log entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Entry id.
     pub id: String,
@@ -160,7 +164,7 @@ pub struct Attachment {
 }
 
 /// A label.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     /// Id.
     pub id: i32,
@@ -250,6 +254,36 @@ pub(crate) struct Store {
     pub(crate) settings: StoreSettings,
 }
 
+/// What [`Store::snapshot`] saves and [`Store::restore`] loads: everything but the attachments'
+/// contents (saved apart, once each, by [`crate::persist`]) and the settings (given at start).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Snapshot<'a> {
+    /// Format version.
+    pub(crate) version: u32,
+    cases: Cow<'a, [Case]>,
+    /// The attachments, without their content.
+    pub(crate) attachments: Vec<AttachmentMeta>,
+    labels: Cow<'a, [Label]>,
+    next_label: i32,
+    sequence: u32,
+    created: u64,
+    rng: u64,
+    uploads_today: (i64, u64),
+    sessions: Cow<'a, HashMap<String, Vec<String>>>,
+}
+
+/// Version of the [`Snapshot`] format.
+pub(crate) const SNAPSHOT_VERSION: u32 = 1;
+
+/// An attachment in a [`Snapshot`]: all but its content, of which it gives the length.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct AttachmentMeta {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) link_token: String,
+    pub(crate) len: u64,
+}
+
 /// Limits and intervals of the store.
 #[derive(Debug, Clone)]
 pub(crate) struct StoreSettings {
@@ -271,6 +305,74 @@ impl Store {
             sessions: HashMap::new(),
             settings,
         }
+    }
+
+    /// Everything the store holds but the attachments' contents and the settings; attachments
+    /// in id order.
+    pub(crate) fn snapshot(&self) -> Snapshot<'_> {
+        let mut attachments: Vec<AttachmentMeta> = self
+            .attachments
+            .values()
+            .map(|a| AttachmentMeta {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                link_token: a.link_token.clone(),
+                len: a.data.len() as u64,
+            })
+            .collect();
+        attachments.sort_by(|a, b| a.id.cmp(&b.id));
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            cases: Cow::Borrowed(&self.cases),
+            attachments,
+            labels: Cow::Borrowed(&self.labels),
+            next_label: self.next_label,
+            sequence: self.sequence,
+            created: self.created,
+            rng: self.rng.state(),
+            uploads_today: self.uploads_today,
+            sessions: Cow::Borrowed(&self.sessions),
+        }
+    }
+
+    /// The attachments' contents by id.
+    pub(crate) fn attachment_data(&self) -> impl Iterator<Item = (&str, &Bytes)> {
+        self.attachments
+            .iter()
+            .map(|(id, a)| (id.as_str(), &a.data))
+    }
+
+    /// A store from a snapshot and the attachments' contents (`content(meta)`).
+    pub(crate) fn restore<E>(
+        snapshot: Snapshot<'_>,
+        settings: StoreSettings,
+        mut content: impl FnMut(&AttachmentMeta) -> Result<Bytes, E>,
+    ) -> Result<Store, E> {
+        let mut attachments = HashMap::new();
+        for meta in &snapshot.attachments {
+            let data = content(meta)?;
+            attachments.insert(
+                meta.id.clone(),
+                Attachment {
+                    id: meta.id.clone(),
+                    name: meta.name.clone(),
+                    data,
+                    link_token: meta.link_token.clone(),
+                },
+            );
+        }
+        Ok(Store {
+            cases: snapshot.cases.into_owned(),
+            attachments,
+            labels: snapshot.labels.into_owned(),
+            next_label: snapshot.next_label,
+            sequence: snapshot.sequence,
+            created: snapshot.created,
+            rng: Rng::from_state(snapshot.rng),
+            uploads_today: snapshot.uploads_today,
+            sessions: snapshot.sessions.into_owned(),
+            settings,
+        })
     }
 
     /// Number of tickets created so far.
@@ -852,6 +954,58 @@ impl Store {
     }
 }
 
+/// The catalogue entries a ticket refers to, saved as their ids.
+mod by_id {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) mod business_type {
+        use super::*;
+        use crate::catalogue::{self, BusinessType};
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &&'static BusinessType,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.serialize_str(value.id)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<&'static BusinessType, D::Error> {
+            let id = String::deserialize(d)?;
+            catalogue::business_type(&id)
+                .ok_or_else(|| D::Error::custom(format!("unknown problem type `{id}`")))
+        }
+    }
+
+    pub(super) mod severity {
+        use super::*;
+        use crate::catalogue::{self, Severity};
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &Option<&'static Severity>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.serialize_some(v.id),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<&'static Severity>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|id| {
+                    catalogue::severity(&id)
+                        .ok_or_else(|| D::Error::custom(format!("unknown severity `{id}`")))
+                })
+                .transpose()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -943,6 +1097,35 @@ mod tests {
             s.create_case(c, &who(), 0).unwrap_err().code,
             "OSM.01010001"
         );
+    }
+
+    #[test]
+    fn a_snapshot_restores_everything_and_ids_go_on_where_they_stopped() {
+        let mut s = store();
+        let id = s.create_case(new_case(), &who(), 1_000).unwrap();
+        let file = s
+            .upload("a.txt".into(), Bytes::from_static(b"hello"), 0)
+            .unwrap();
+        s.add_message(&id, "more".into(), vec![file.clone()], &who(), 2_000)
+            .unwrap();
+        s.create_label("prod", "#ff0000").unwrap();
+        let json = serde_json::to_vec(&s.snapshot()).unwrap();
+        let contents: HashMap<String, Bytes> = s
+            .attachment_data()
+            .map(|(id, data)| (id.to_string(), data.clone()))
+            .collect();
+        let snapshot: Snapshot<'_> = serde_json::from_slice(&json).unwrap();
+        let mut back = Store::restore(snapshot, store().settings, |meta| {
+            contents.get(&meta.id).cloned().ok_or(())
+        })
+        .unwrap();
+        assert_eq!(serde_json::to_vec(&back.snapshot()).unwrap(), json);
+        assert_eq!(back.case(&id).unwrap().messages.len(), 2);
+        assert_eq!(back.attachment(&file).unwrap().data.as_ref(), b"hello");
+        assert_eq!(back.created(), 1);
+        assert_eq!(back.new_id(8), s.new_id(8), "the generator goes on");
+        let next = back.create_case(new_case(), &who(), 3_000).unwrap();
+        assert_ne!(next, id);
     }
 
     #[test]

@@ -2,12 +2,23 @@
 //! `server`, for servers such as osm-sandbox; clients never need it).
 //!
 //! [`verify`] recomputes the canonical request with [`Signer::sign`] from what was received, so a
-//! server and the SDK can never disagree on canonicalisation.
+//! server and the SDK can never disagree on canonicalisation. The signatures are compared in
+//! constant time ([`constant_time_eq`]), and an `Authorization` header longer than
+//! [`MAX_AUTHORIZATION_LEN`] or naming more than [`MAX_SIGNED_HEADERS`] headers is refused before
+//! any other work.
+
+use subtle::ConstantTimeEq;
 
 use super::signer::{
     ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, SignableRequest, Signer, payload_hash,
     percent_decode,
 };
+
+/// Longest `Authorization` header [`verify`] considers: a real one (access key, the signed header
+/// names, a 64-digit signature) has a few hundred characters.
+pub const MAX_AUTHORIZATION_LEN: usize = 4096;
+/// Most headers a signature may cover: Huawei's SDKs sign every header they send, a dozen or so.
+pub const MAX_SIGNED_HEADERS: usize = 64;
 
 /// A request as a server received it, for [`verify`].
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +53,10 @@ pub enum VerifyError {
     /// The header does not have the `Access=, SignedHeaders=, Signature=` shape.
     #[error("malformed Authorization header")]
     Malformed,
+    /// The header is longer than [`MAX_AUTHORIZATION_LEN`] or names more than
+    /// [`MAX_SIGNED_HEADERS`] signed headers: refused unread.
+    #[error("Authorization header too large ({0})")]
+    TooLarge(String),
     /// The AK is not known.
     #[error("ak not exist: {0}")]
     UnknownAccessKey(String),
@@ -103,7 +118,9 @@ pub fn verify(
         payload_hash: &payload,
     };
     let expected = Signer::new(auth.access, sk).sign(&signable, &sdk_date);
-    if expected.signature != auth.signature || expected.signed_headers != auth.signed_headers {
+    let signature_matches =
+        constant_time_eq(expected.signature.as_bytes(), auth.signature.as_bytes());
+    if !signature_matches || expected.signed_headers != auth.signed_headers {
         return Err(VerifyError::Mismatch(
             expected.canonical_request.replace('\n', "|"),
         ));
@@ -122,6 +139,13 @@ pub fn needs_body(headers: &[(String, String)]) -> bool {
     Authorization::of(headers).is_ok_and(|auth| auth.payload_header(headers).is_none())
 }
 
+/// Whether two byte strings are equal, in time that depends on their lengths only, never on where
+/// they differ (`subtle`'s comparison): for signatures, passwords and tokens, so that timing does
+/// not tell an attacker how much of a guess is right.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
 /// The fields of an `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…` header.
 struct Authorization<'a> {
     access: &'a str,
@@ -130,30 +154,50 @@ struct Authorization<'a> {
 }
 
 impl<'a> Authorization<'a> {
+    /// Parses the header, refusing one too large to be real before anything else, and one with a
+    /// field given twice or a field of its own.
     fn of(headers: &'a [(String, String)]) -> Result<Self, VerifyError> {
-        let auth = header(headers, "authorization")
-            .and_then(|a| a.strip_prefix(ALGORITHM))
+        let auth = header(headers, "authorization").ok_or(VerifyError::MissingAuthorization)?;
+        if auth.len() > MAX_AUTHORIZATION_LEN {
+            return Err(VerifyError::TooLarge(format!(
+                "{} characters, at most {MAX_AUTHORIZATION_LEN}",
+                auth.len()
+            )));
+        }
+        let auth = auth
+            .strip_prefix(ALGORITHM)
             .and_then(|a| a.strip_prefix(' '))
             .ok_or(VerifyError::MissingAuthorization)?;
         let mut access = None;
         let mut signed_headers = None;
         let mut signature = None;
         for field in auth.split(',').map(str::trim) {
-            match field.split_once('=') {
-                Some(("Access", v)) => access = Some(v),
-                Some(("SignedHeaders", v)) => signed_headers = Some(v),
-                Some(("Signature", v)) => signature = Some(v),
+            let slot = match field.split_once('=') {
+                Some(("Access", v)) => (&mut access, v),
+                Some(("SignedHeaders", v)) => (&mut signed_headers, v),
+                Some(("Signature", v)) => (&mut signature, v),
                 _ => return Err(VerifyError::Malformed),
+            };
+            if slot.0.replace(slot.1).is_some() {
+                return Err(VerifyError::Malformed);
             }
         }
-        match (access, signed_headers, signature) {
-            (Some(access), Some(signed_headers), Some(signature)) => Ok(Authorization {
-                access,
-                signed_headers,
-                signature,
-            }),
-            _ => Err(VerifyError::Malformed),
+        let (Some(access), Some(signed_headers), Some(signature)) =
+            (access, signed_headers, signature)
+        else {
+            return Err(VerifyError::Malformed);
+        };
+        let count = signed_headers.split(';').count();
+        if count > MAX_SIGNED_HEADERS {
+            return Err(VerifyError::TooLarge(format!(
+                "{count} signed headers, at most {MAX_SIGNED_HEADERS}"
+            )));
         }
+        Ok(Authorization {
+            access,
+            signed_headers,
+            signature,
+        })
     }
 
     /// The `X-Sdk-Content-Sha256` value that replaces the body's hash, when it is signed.
@@ -231,6 +275,66 @@ mod tests {
             verify(&received(b"{\"a\":1}", q), |_: &str| None),
             Err(VerifyError::UnknownAccessKey(_))
         ));
+    }
+
+    #[test]
+    fn oversized_or_repeated_authorization_fields_are_refused_before_any_work() {
+        let sk_asked = std::cell::Cell::new(0);
+        let sk = |_: &str| {
+            sk_asked.set(sk_asked.get() + 1);
+            Some("SK".to_string())
+        };
+        let check = |authorization: String| {
+            let headers = vec![
+                ("authorization".to_string(), authorization),
+                (HEADER_SDK_DATE.to_string(), "20240101T000000Z".to_string()),
+            ];
+            let received = ReceivedRequest {
+                method: "GET",
+                path: "/",
+                query: None,
+                headers: &headers,
+                body: b"",
+            };
+            verify(&received, sk)
+        };
+        let many_names = vec!["x-a"; 5000].join(";");
+        let err = check(format!(
+            "{ALGORITHM} Access=AK, SignedHeaders={many_names}, Signature=00"
+        ))
+        .unwrap_err();
+        assert!(matches!(err, VerifyError::TooLarge(_)), "{err:?}");
+        let many_fields = vec!["Access=AK"; 3000].join(", ");
+        let err = check(format!("{ALGORITHM} {many_fields}")).unwrap_err();
+        assert!(matches!(err, VerifyError::TooLarge(_)), "{err:?}");
+        // Under the length cap: 65 names, and fields given twice.
+        let names = (0..65)
+            .map(|i| format!("h{i}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        let err = check(format!(
+            "{ALGORITHM} Access=AK, SignedHeaders={names}, Signature=00"
+        ))
+        .unwrap_err();
+        assert!(matches!(err, VerifyError::TooLarge(_)), "{err:?}");
+        let err = check(format!(
+            "{ALGORITHM} Access=AK, Access=AK, SignedHeaders=x-sdk-date, Signature=00"
+        ))
+        .unwrap_err();
+        assert_eq!(err, VerifyError::Malformed);
+        assert_eq!(
+            sk_asked.get(),
+            0,
+            "refused before the key was even looked up"
+        );
+    }
+
+    #[test]
+    fn signatures_are_compared_in_constant_time_with_the_usual_answers() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
     }
 
     #[test]

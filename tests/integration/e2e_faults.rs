@@ -8,6 +8,9 @@ use std::time::Duration;
 use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, types};
 use osm_sandbox::{Faults, Sandbox};
 
+/// The quickstart's flow and client, exactly as `cargo run --example quickstart` runs them.
+use crate::quickstart::example::flow;
+
 /// 30% of requests fail: 12% server errors (500/503), 10% throttled (429, Retry-After 0), 8%
 /// connections dropped before the request is processed.
 fn thirty_percent(seed: u64) -> Faults {
@@ -165,4 +168,50 @@ async fn creations_are_retried_when_nothing_reached_the_server() {
             .unwrap();
     }
     assert_eq!(sandbox.counters().tickets_created, 50);
+}
+
+/// 30% of reads fail as through a bad proxy, what changes state is served: 12% server errors
+/// (500/503), 10% throttled (429, `Retry-After: 1`), 8% connections cut before forwarding.
+fn bad_network_for_reads(seed: u64) -> Faults {
+    Faults::none()
+        .seed(seed)
+        .server_errors(0.12)
+        .throttling(0.10, 1)
+        .drops_before(0.08)
+        .reads_only()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_quickstart_completes_in_19_of_20_runs_under_thirty_percent_read_faults() {
+    // The default client (20 s retry budget) on tokio's paused clock: the backoffs and the
+    // throttling's Retry-After pass without real waiting.
+    let (mut completed, mut faults) = (Vec::new(), 0);
+    for seed in 1..=20 {
+        let sandbox = Sandbox::builder()
+            .faults(bad_network_for_reads(seed))
+            .start()
+            .await
+            .unwrap();
+        let client = flow::sandbox_client(&sandbox).unwrap();
+        let result = flow::run(&client, &mut flow::Report(std::io::sink())).await;
+        let counters = sandbox.counters();
+        faults += counters.faults_injected;
+        match result {
+            Ok(case_id) => {
+                assert_eq!(sandbox.case_ids(), [case_id], "seed {seed}: one ticket");
+                completed.push(seed);
+            }
+            Err(e) => {
+                eprintln!("seed {seed}: the quickstart failed: {e}");
+                assert!(counters.tickets_created <= 1, "seed {seed}: {counters:?}");
+            }
+        }
+        sandbox.shutdown().await;
+    }
+    eprintln!(
+        "{} of 20 runs completed, {faults} faults injected",
+        completed.len()
+    );
+    assert!(faults >= 40, "about 30% of some 200 reads failed: {faults}");
+    assert!(completed.len() >= 19, "completed: seeds {completed:?}");
 }

@@ -11,9 +11,9 @@ use osm_sandbox::Sandbox;
 
 use crate::common::isolated::{in_child, run_child};
 
-#[path = "../../examples/quickstart.rs"]
+#[path = "../../examples/quickstart/main.rs"]
 #[allow(dead_code)]
-mod example;
+pub(crate) mod example;
 
 #[test]
 #[ignore = "started by the_quickstart_runs_with_only_ak_and_sk in a child process"]

@@ -409,6 +409,120 @@ async fn oversized_bodies_are_refused_not_buffered() {
     assert!(err.service().unwrap().raw_body.as_ref().unwrap().len() <= 64 * 1024 + 4);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_read_against_a_server_that_is_down_fails_within_the_budget() {
+    // Nothing listens on this port: every attempt fails to connect. The default policy retries
+    // until its 20 s budget is spent (on tokio's paused clock: no real waiting).
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let policy = RetryPolicy::default();
+    let (budget, (_, max_backoff)) = (policy.max_elapsed(), policy.backoff_bounds());
+    assert_eq!(budget, Duration::from_secs(20));
+    let client = Client::builder()
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+    assert!(
+        elapsed + max_backoff >= budget && elapsed <= budget + max_backoff,
+        "retried until the budget was spent, no longer: {elapsed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_budget_returns_the_error_at_once() {
+    let throttled = Reply::json(
+        429,
+        serde_json::json!({"error_code": "APIGW.0308", "error_msg": "throttled"}),
+    )
+    .header("retry-after", "60");
+    let server = scripted::start(vec![throttled, regions()]).await;
+    let client = Client::builder()
+        .endpoint(&server.url)
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let err: Error = client.list_regions_v1().send().await.unwrap_err();
+    assert!(err.is_throttled(), "{err:?}");
+    assert_eq!(server.count(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "no wait for what cannot fit"
+    );
+}
+
+#[tokio::test]
+async fn uploads_from_a_path_are_reopened_after_a_connect_failure_readers_get_one_attempt() {
+    use common::net::{TEST_CERT_PEM, TlsFront};
+    use huaweicloud_osm::attachments::{AccessoryFrom, Attachment, Download};
+    let sandbox = osm_sandbox::Sandbox::start().await.unwrap();
+    let c = sandbox.credentials();
+    let client_for = |front: &TlsFront| {
+        Client::builder()
+            .endpoint(front.url())
+            .add_root_certificate(TEST_CERT_PEM)
+            .credentials(
+                Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id),
+            )
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boot.log");
+    let content = b"kernel: EXT4-fs error (device vda1)\n".repeat(3000);
+    std::fs::write(&path, &content).unwrap();
+
+    // The first connection is cut before TLS: the file is opened again for the second attempt.
+    let front = TlsFront::start_refusing(sandbox.addr(), 1).await;
+    let client = client_for(&front);
+    let uploaded = client
+        .upload_accessory(
+            Attachment::from_path(&path).await.unwrap(),
+            AccessoryFrom::Incident,
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((front.refused(), front.handshakes()), (1, 1));
+    let id = uploaded.accessory_id.expect("an id");
+    let mut copy = Vec::new();
+    client
+        .download_accessories()
+        .accessory_id(id.as_str())
+        .send()
+        .await
+        .unwrap()
+        .write_to(&mut copy)
+        .await
+        .unwrap();
+    assert_eq!(copy, content, "the whole file arrived, once");
+
+    // A reader cannot be read twice: one attempt, the connect failure is the answer.
+    let front = TlsFront::start_refusing(sandbox.addr(), 1).await;
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    let reader = Attachment::from_reader("boot.log", file, Some(content.len() as u64));
+    let err: Error = client_for(&front)
+        .upload_accessory(reader, AccessoryFrom::Incident)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_connect()),
+        "{err:?}"
+    );
+    assert_eq!((front.refused(), front.handshakes()), (1, 0), "not retried");
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 

@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::errors::{OsmError, OsmResult};
-use crate::server::{App, BaseUrl, MAX_BODY, RequestId};
+use crate::server::{App, BaseUrl, RequestId, read_whole};
 use crate::store::Who;
 
 /// Path prefix of the unauthenticated, unguessable download links of attachments.
@@ -66,10 +66,9 @@ impl<S: Send + Sync> FromRequest<S> for Call {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-            OsmError::bad_request(format!("unreadable body, or over {MAX_BODY} bytes"))
-                .into_response()
-        })?;
+        let body = read_whole(body)
+            .await
+            .map_err(IntoResponse::into_response)?;
         Ok(Call::new(parts, body))
     }
 }

@@ -4,8 +4,13 @@
 #![allow(dead_code)]
 
 pub mod isolated;
+pub mod load;
 pub mod net;
+pub mod sandbox;
 pub mod scripted;
+
+#[allow(unused_imports)] // not every test crate uses it
+pub use sandbox::sandbox_client;
 
 use std::sync::OnceLock;
 
@@ -33,17 +38,6 @@ pub fn client(server: &MockServer) -> Client {
         .site(1)
         .build()
         .expect("test client builds")
-}
-
-/// A client signing with the sandbox's AK/SK, answers in English.
-pub fn sandbox_client(sandbox: &osm_sandbox::Sandbox) -> Client {
-    let c = sandbox.credentials();
-    Client::builder()
-        .endpoint(sandbox.url())
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
-        .language("en-us")
-        .build()
-        .expect("sandbox client builds")
 }
 
 /// How many regions `ListRegionsV1` lists: one signed call that must succeed end to end.

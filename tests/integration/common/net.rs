@@ -196,12 +196,20 @@ async fn proxy_request(
 pub struct TlsFront {
     addr: SocketAddr,
     handshakes: Arc<AtomicUsize>,
+    refused: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TlsFront {
     /// Starts the front for `backend`.
     pub async fn start(backend: SocketAddr) -> TlsFront {
+        Self::start_refusing(backend, 0).await
+    }
+
+    /// Starts the front for `backend`; the first `refuse` connections are closed at once, before
+    /// the TLS handshake: for the client a connection that could not be established, so nothing
+    /// it meant to send left it.
+    pub async fn start_refusing(backend: SocketAddr, refuse: usize) -> TlsFront {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
         assert!(backend.ip().is_loopback());
@@ -221,12 +229,18 @@ impl TlsFront {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let handshakes = Arc::new(AtomicUsize::new(0));
-        let counted = handshakes.clone();
+        let refused = Arc::new(AtomicUsize::new(0));
+        let (counted, refusals) = (handshakes.clone(), refused.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                if refusals.load(Ordering::SeqCst) < refuse {
+                    refusals.fetch_add(1, Ordering::SeqCst);
+                    drop(stream);
+                    continue;
+                }
                 let (acceptor, counted) = (acceptor.clone(), counted.clone());
                 tokio::spawn(async move {
                     let Ok(mut tls) = acceptor.accept(stream).await else {
@@ -242,6 +256,7 @@ impl TlsFront {
         TlsFront {
             addr,
             handshakes,
+            refused,
             task,
         }
     }
@@ -254,6 +269,11 @@ impl TlsFront {
     /// TLS handshakes that completed (the client accepted the certificate).
     pub fn handshakes(&self) -> usize {
         self.handshakes.load(Ordering::SeqCst)
+    }
+
+    /// Connections closed before the handshake ([`TlsFront::start_refusing`]).
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
     }
 }
 
@@ -306,4 +326,54 @@ impl Drop for CountingListener {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// A request signed by hand with the SDK's signer (for what the typed client cannot send).
+pub async fn signed(
+    sandbox: &osm_sandbox::Sandbox,
+    method: &str,
+    path_and_query: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    signed_with(sandbox, method, path_and_query, body, &[]).await
+}
+
+pub async fn signed_with(
+    sandbox: &osm_sandbox::Sandbox,
+    method: &str,
+    path_and_query: &str,
+    body: Option<(&str, Vec<u8>)>,
+    extra_headers: &[String],
+) -> reqwest::Response {
+    let c = sandbox.credentials();
+    let url = reqwest::Url::parse(&format!("{}{path_and_query}", sandbox.url())).unwrap();
+    let mut request = reqwest::Request::new(method.parse().unwrap(), url);
+    request
+        .headers_mut()
+        .insert("x-domain-id", c.domain_id.parse().unwrap());
+    for name in extra_headers {
+        request.headers_mut().insert(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            "1".parse().unwrap(),
+        );
+    }
+    if let Some((content_type, bytes)) = body {
+        request
+            .headers_mut()
+            .insert("content-type", content_type.parse().unwrap());
+        *request.body_mut() = Some(bytes.into());
+    }
+    huaweicloud_osm::auth::Signer::new(&c.access_key, &c.secret_key)
+        .sign_request(
+            &mut request,
+            &huaweicloud_osm::server::sdk_date(std::time::SystemTime::now()),
+        )
+        .unwrap();
+    http().execute(request).await.unwrap()
+}
+
+/// One plain HTTP client for the raw requests (building one per request is slow).
+pub fn http() -> &'static reqwest::Client {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    HTTP.get_or_init(raw_http)
 }
