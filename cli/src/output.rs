@@ -173,7 +173,8 @@ fn table<T: Serialize + JsonSchema>(value: &T) -> Option<String> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    // The preferred name first (`incident_id` before any other `…_id`), then schema order.
+    // The preferred name first (`incident_id` before any other `…_id`), then schema order; names
+    // compared in snake case (the v1.0 and iRobot APIs answer in camel case: `regionId`).
     let mut columns: Vec<&String> = Vec::new();
     for wanted in COLUMNS {
         let best = ["incident_id", "status", "simple_description", "create_time"]
@@ -183,11 +184,15 @@ fn table<T: Serialize + JsonSchema>(value: &T) -> Option<String> {
             .or_else(|| {
                 properties
                     .keys()
-                    .find(|k| wanted(k) && !columns.contains(k))
+                    .find(|k| wanted(&snake_case(k)) && !columns.contains(k))
             });
         if let Some(column) = best.filter(|k| !columns.contains(k)) {
             columns.push(column);
         }
+    }
+    if columns.is_empty() {
+        // Nothing a person scans by name: the first fields, in schema order.
+        columns = properties.keys().take(COLUMNS.len()).collect();
     }
     let is_case_status = |column: &str| {
         properties[column]
@@ -203,7 +208,10 @@ fn table<T: Serialize + JsonSchema>(value: &T) -> Option<String> {
                 .collect()
         })
         .collect();
-    let header: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
+    let header: Vec<String> = columns
+        .iter()
+        .map(|c| snake_case(c).to_uppercase())
+        .collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
             std::iter::once(&header[i])
@@ -224,6 +232,22 @@ fn table<T: Serialize + JsonSchema>(value: &T) -> Option<String> {
         out.push('\n');
     }
     Some(out)
+}
+
+/// `regionId` -> `region_id`; snake case stays as it is.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A schema with its `$ref` (and schemars' `allOf: [$ref]` / nullable `anyOf`) followed.

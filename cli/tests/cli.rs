@@ -279,6 +279,17 @@ async fn creates_from_a_json_body_and_lists_as_json_jsonl_and_table() {
         .expect("the ticket's row");
     assert!(row.contains("pending acceptance"), "status by name: {row}");
     assert!(row.contains("from standard input"), "{row}");
+
+    // A v1.0 list answers in camel case: the columns are found all the same.
+    let regions = call(&sandbox, &home, &["-o", "table"], &["list-regions-v1"]).await;
+    let regions = text(&regions.stdout);
+    let mut rows = regions.lines();
+    let header: Vec<&str> = rows.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["REGION_ID", "REGION_NAME"]);
+    assert!(
+        rows.any(|r| r.starts_with("cn-north-4 ") && r.contains("CN North-Beijing4")),
+        "{regions}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
