@@ -51,6 +51,9 @@ Output: one JSON document on standard output; --output jsonl streams every item 
 creation time. Errors: one line on standard error with the code, message and request id (one JSON
 object with --output json or jsonl).
 
+Retries: a call that is safe to repeat is retried after 429, 5xx or a lost connection for up to
+20 s (--retry-budget SECONDS; 0: one attempt); one that creates, only if it never left.
+
 Exit status:
   0  success
   1  the service answered with an error (not found, refused, throttled, ...)

@@ -1,8 +1,10 @@
 //! The tool's own options and the client they configure: the SDK's builder and provider chain
 //! (environment, profile file), or an in-process osm-sandbox with `--sandbox`.
 
+use std::time::Duration;
+
 use clap::{Arg, ArgAction, ArgMatches};
-use huaweicloud_osm::{Client, Credentials, Region};
+use huaweicloud_osm::{Client, Credentials, Region, RetryPolicy};
 use osm_sandbox::Sandbox;
 
 use crate::output::Format;
@@ -14,12 +16,14 @@ pub struct Options {
     region: Option<String>,
     language: Option<String>,
     sandbox: bool,
+    /// `--retry-budget`, when given.
+    retry_budget: Option<Duration>,
     /// `--output`, when given.
     pub format: Option<Format>,
 }
 
 /// The tool's options (they go before the command).
-pub fn args() -> [Arg; 5] {
+pub fn args() -> [Arg; 6] {
     [
         Arg::new("endpoint")
             .long("endpoint")
@@ -39,6 +43,11 @@ pub fn args() -> [Arg; 5] {
             .action(ArgAction::SetTrue)
             .conflicts_with_all(["endpoint", "region"])
             .help("Run the command against a local OSM sandbox started in this process (no account, no network)"),
+        Arg::new("retry-budget")
+            .long("retry-budget")
+            .value_name("SECONDS")
+            .value_parser(parse_seconds)
+            .help("Retry a call that is safe to repeat for at most this long (default 20; 0: one attempt)"),
         Arg::new("output")
             .long("output")
             .short('o')
@@ -57,6 +66,7 @@ impl Options {
             region: text("region"),
             language: text("language"),
             sandbox: matches.get_flag("sandbox"),
+            retry_budget: matches.get_one::<Duration>("retry-budget").copied(),
             format: matches.get_one::<Format>("output").copied(),
         }
     }
@@ -94,5 +104,19 @@ pub async fn client(options: &Options, offline: bool) -> anyhow::Result<(Client,
     if let Some(language) = &options.language {
         builder = builder.language(language);
     }
+    if let Some(budget) = options.retry_budget {
+        builder = builder.retry_policy(RetryPolicy::default().with_max_elapsed(budget));
+    }
     Ok((builder.build()?, sandbox))
+}
+
+/// `--retry-budget`: whole or fractional seconds, at most a day.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err(format!("{text} seconds: give 0 to 86400"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }

@@ -482,13 +482,23 @@ async fn exit_statuses_tell_usage_transport_and_configuration_apart() {
         .local_addr()
         .unwrap()
         .port();
+    // (A read is retried for the budget, 20 s by default; `--retry-budget 0` gives one attempt.)
     let mut refused = bare(&home);
     with_keys(&mut refused).args([
         "--endpoint",
         &format!("http://127.0.0.1:{port}"),
+        "--retry-budget",
+        "0",
         "list-regions-v1",
     ]);
     assert_fails(&run(refused, b"").await, 3, "error: transport error");
+    let mut bad_budget = bare(&home);
+    bad_budget.args(["--retry-budget", "soon", "list-regions-v1"]);
+    let bad_budget = run(bad_budget, b"").await;
+    assert_eq!(status(&bad_budget), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad_budget.stderr).contains("`soon` is not a number of seconds")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
