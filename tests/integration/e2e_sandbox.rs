@@ -7,6 +7,8 @@ use crate::common;
 
 use std::time::{Duration, SystemTime};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use common::net::{http, signed, signed_with};
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
@@ -818,7 +820,7 @@ async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
         "accessory_name": "server.log",
         "accessory_from": "message",
         "upload_type": 0,
-        "accessory_data": base64_encode(&log),
+        "accessory_data": STANDARD.encode(&log),
     }))
     .unwrap();
     let base64 = client
@@ -1009,27 +1011,6 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             (name, data)
         })
         .collect()
-}
-
-fn base64_encode(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test]
