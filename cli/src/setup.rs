@@ -91,9 +91,7 @@ pub async fn client(options: &Options, offline: bool) -> anyhow::Result<(Client,
         builder = builder
             .endpoint(started.url())
             .iam_endpoint(started.url())
-            .credentials(
-                Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id),
-            )
+            .credentials(c.ak_sk())
             .no_proxy();
         sandbox = Some(started);
     } else if let Some(url) = &options.endpoint {

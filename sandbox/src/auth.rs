@@ -48,6 +48,15 @@ pub struct SandboxCredentials {
     pub user_id: String,
 }
 
+impl SandboxCredentials {
+    /// The SDK credentials that sign as this sandbox's account: its AK/SK, with its account id (so
+    /// no IAM lookup is needed).
+    pub fn ak_sk(&self) -> huaweicloud_osm::Credentials {
+        huaweicloud_osm::Credentials::ak_sk(&self.access_key, &self.secret_key)
+            .with_domain_id(&self.domain_id)
+    }
+}
+
 impl Default for SandboxCredentials {
     fn default() -> Self {
         SandboxCredentials {

@@ -6,13 +6,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use huaweicloud_osm::{Client, Credentials};
+//! use huaweicloud_osm::Client;
 //! let sandbox = osm_sandbox::Sandbox::start().await?;
-//! let creds = sandbox.credentials();
 //! let client = Client::builder()
 //!     .endpoint(sandbox.url())
-//!     .credentials(Credentials::ak_sk(&creds.access_key, &creds.secret_key)
-//!         .with_domain_id(&creds.domain_id))
+//!     .credentials(sandbox.credentials().ak_sk())
 //!     .build()
 //!     .unwrap();
 //! let regions = client.list_regions_v1().send().await.unwrap();

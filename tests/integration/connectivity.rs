@@ -16,10 +16,9 @@ const PROXY_USER: &str = "proxy-user";
 const PROXY_PASSWORD: &str = "pr0xy-pass@word";
 
 fn builder(sandbox: &Sandbox, endpoint: &str) -> ClientBuilder {
-    let c = sandbox.credentials();
     Client::builder()
         .endpoint(endpoint)
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
+        .credentials(sandbox.credentials().ak_sk())
         .retry_policy(RetryPolicy::disabled())
 }
 

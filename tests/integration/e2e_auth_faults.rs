@@ -326,7 +326,7 @@ async fn the_default_client_retries_reads_but_not_creations() {
     let c = sandbox.credentials();
     let client = Client::builder()
         .endpoint(sandbox.url())
-        .credentials(Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id))
+        .credentials(c.ak_sk())
         .retry_policy(
             RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
         )

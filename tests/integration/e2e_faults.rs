@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, types};
+use huaweicloud_osm::{Client, Error, RetryPolicy, types};
 use osm_sandbox::{Faults, Sandbox};
 
 /// The quickstart's flow and client, exactly as `cargo run --example quickstart` runs them.
@@ -22,13 +22,9 @@ fn thirty_percent(seed: u64) -> Faults {
 }
 
 fn client(sandbox: &Sandbox, policy: RetryPolicy) -> Client {
-    let creds = sandbox.credentials();
     Client::builder()
         .endpoint(sandbox.url())
-        .credentials(
-            Credentials::ak_sk(creds.access_key.clone(), creds.secret_key.clone())
-                .with_domain_id(creds.domain_id.clone()),
-        )
+        .credentials(sandbox.credentials().ak_sk())
         .retry_policy(policy)
         .build()
         .unwrap()

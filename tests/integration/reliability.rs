@@ -471,9 +471,7 @@ async fn uploads_from_a_path_are_reopened_after_a_connect_failure_readers_get_on
         Client::builder()
             .endpoint(front.url())
             .add_root_certificate(TEST_CERT_PEM)
-            .credentials(
-                Credentials::ak_sk(&c.access_key, &c.secret_key).with_domain_id(&c.domain_id),
-            )
+            .credentials(c.ak_sk())
             .retry_policy(fast_retries())
             .build()
             .unwrap()
