@@ -194,17 +194,22 @@ fn table<T: Serialize + JsonSchema>(value: &T) -> Option<String> {
         // Nothing a person scans by name: the first fields, in schema order.
         columns = properties.keys().take(COLUMNS.len()).collect();
     }
-    let is_case_status = |column: &str| {
-        properties[column]
-            .to_string()
-            .contains("#/definitions/CaseStatus")
-    };
+    // Which columns hold a ticket status (shown by name), decided once per column.
+    let case_status: Vec<bool> = columns
+        .iter()
+        .map(|c| {
+            properties[c.as_str()]
+                .to_string()
+                .contains("#/definitions/CaseStatus")
+        })
+        .collect();
     let rows: Vec<Vec<String>> = items
         .iter()
         .map(|item| {
             columns
                 .iter()
-                .map(|c| cell(&item[c.as_str()], is_case_status(c)))
+                .zip(&case_status)
+                .map(|(c, &status)| cell(&item[c.as_str()], status))
                 .collect()
         })
         .collect();
