@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use common::*;
 use httpmock::{Method, MockServer};
 use huaweicloud_osm::mock::MockServerExt;
-use huaweicloud_osm::{Client, Credentials, Error, TokenScope};
+use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, TokenScope};
 
 const PASSWORD: &str = "Pa55-w0rd-never-shown";
 const TOKEN: &str = "MIIaTOKEN-never-shown-0123456789";
@@ -191,12 +191,14 @@ async fn iam_login_failures_are_service_errors_without_secrets() {
         .unwrap_err();
     assert!(err.to_string().contains("X-Subject-Token"), "{err}");
 
-    // IAM unreachable: a transport error.
+    // IAM unreachable: a transport error (after one attempt; the default policy would retry the
+    // refused connection for its 20 s budget).
     let osm = MockServer::start_async().await;
     let client = Client::builder()
         .endpoint(osm.base_url())
         .iam_endpoint("http://127.0.0.1:9")
         .credentials(Credentials::password("alice", PASSWORD, "acme"))
+        .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
     let err: Error = client.list_regions_v1().send().await.unwrap_err();
@@ -395,7 +397,7 @@ fn looking_up_client(osm: &MockServer, iam: &MockServer, credentials: Credential
         .endpoint(osm.base_url())
         .iam_endpoint(iam.base_url())
         .credentials(credentials)
-        .retry_policy(huaweicloud_osm::RetryPolicy::disabled())
+        .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap()
 }
@@ -569,7 +571,7 @@ fn instance_client(osm: &MockServer, metadata: &MockServer) -> Client {
                 .with_metadata_endpoint(metadata.base_url())
                 .with_domain_id(DOMAIN_ID),
         )
-        .retry_policy(huaweicloud_osm::RetryPolicy::disabled())
+        .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap()
 }
