@@ -1,30 +1,19 @@
-//! Generates the client from `openapi/osm.yaml` with progenitor (settings in `xtask/src/generate.rs`).
-//! The output goes to `$OUT_DIR`; it is never checked in. Run `cargo xtask validate` for readable
-//! diagnostics when this fails, and `cargo xtask codegen` to read the generated code.
+//! Generates the client from `openapi/osm.yaml` with progenitor, through the project's generator
+//! (`huaweicloud-osm-codegen`, in `xtask/codegen/`, settings included). The output goes to
+//! `$OUT_DIR`; it is never checked in. Run `cargo xtask validate` for readable diagnostics when this
+//! fails, and `cargo xtask codegen` to read the generated code.
+//!
+//! The spec's path is also handed to the build scripts of the packages that depend on this one
+//! (`DEP_HUAWEICLOUD_OSM_SPEC`, through `links`): the `osm` command line is generated from the same
+//! file, shipped inside this package.
 
-// Shared with the xtask, which uses more of them than the build does.
-#[path = "xtask/src/generate.rs"]
-#[allow(dead_code)]
-mod generate;
-#[path = "xtask/src/limits.rs"]
-#[allow(dead_code)]
-mod limits;
-#[path = "xtask/src/paging.rs"]
-#[allow(dead_code)]
-mod paging;
-#[path = "xtask/src/passes.rs"]
-#[allow(dead_code)]
-mod passes;
-
+use huaweicloud_osm_codegen::generate;
 use std::{env, fs, path::PathBuf, process::ExitCode};
 
 const SPEC: &str = "openapi/osm.yaml";
 
 fn main() -> ExitCode {
-    println!("cargo:rerun-if-changed={SPEC}");
-    for shared in ["generate", "limits", "paging", "passes"] {
-        println!("cargo:rerun-if-changed=xtask/src/{shared}.rs");
-    }
+    println!("cargo::rerun-if-changed={SPEC}");
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -36,8 +25,15 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read: {e}"))?;
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    let spec = manifest.join(SPEC);
+    println!("cargo::metadata=spec={}", spec.display());
+    let text = fs::read_to_string(&spec).map_err(|e| format!("cannot read: {e}"))?;
     let doc = generate::parse_yaml(&text)?;
+    let version = doc["info"]["version"]
+        .as_str()
+        .ok_or("info.version is not a string")?;
+    println!("cargo::rustc-env=HUAWEICLOUD_OSM_SPEC_VERSION={version}");
     let generated = generate::generate(doc)?;
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
     fs::write(out.join("codegen.rs"), generated.client).map_err(|e| e.to_string())?;

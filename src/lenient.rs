@@ -2,7 +2,7 @@
 //!
 //! Where a field's documented type and the docs' own examples disagree, the response decodes
 //! both shapes instead of failing: each type here replaces a named schema of the spec in the
-//! generated code (`xtask/src/generate.rs`), and the schema's description names the contradiction.
+//! generated code (`xtask/codegen/src/generate.rs`), and the schema's description names the contradiction.
 //!
 //! | field | documented | doc example | type |
 //! |---|---|---|---|

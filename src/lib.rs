@@ -80,6 +80,16 @@ pub use progenitor_client::{ByteStream, ResponseValue};
 pub use raw::{Method, RawRequest};
 pub use retry::RetryPolicy;
 
+/// The version of the OpenAPI description this crate was generated from (`info.version` of
+/// `openapi/osm.yaml`); the README's "Versions" section says which Huawei documentation and SDK
+/// release it tracks.
+pub const SPEC_VERSION: &str = env!("HUAWEICLOUD_OSM_SPEC_VERSION");
+
+/// The OpenAPI description this crate was generated from, as YAML: every operation with its
+/// parameters, limits and examples, for tools that describe or serve the API (the `osm` command
+/// line and `osm-sandbox` read it).
+pub const OPENAPI_YAML: &str = include_str!("../openapi/osm.yaml");
+
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -26,7 +26,7 @@
 //! ## How the position advances, and the evidence for it
 //!
 //! The paged operations come in three styles, declared per operation in the spec
-//! (`x-sdk-paging`) and turned into these builders by `xtask/src/paging.rs`:
+//! (`x-sdk-paging`) and turned into these builders by `xtask/codegen/src/paging.rs`:
 //!
 //! * **`offset`/`limit` counting items** (ListCases, ListMessages, ListCaseOperateLogs, ListLabels,
 //!   ListAuthorizations, ListHistorySessions, ListTransportHistories, ListHistoryOperateLogs,

@@ -7,7 +7,7 @@
 //! * `startup/osm_first_request`: target < 20 ms (BENCHMARKS.md).
 //! * `startup/process_floor`: the baseline.
 //!
-//! `cargo bench -p osm-cli --bench startup`
+//! `cargo bench -p huaweicloud-osm-cli --bench startup`
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

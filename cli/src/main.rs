@@ -2,7 +2,7 @@
 //!
 //! Every operation of `openapi/osm.yaml` is a subcommand named after its `operationId` in kebab
 //! case, generated at build time by progenitor's `Generator::cli` (`build.rs`, passes in
-//! `xtask/src/cli_passes.rs`); the hand-written modules here set the client up ([`setup`]), print
+//! `xtask/codegen/src/cli_passes.rs`); the hand-written modules here set the client up ([`setup`]), print
 //! results and errors ([`output`]), read and check request bodies ([`body`]) and move files
 //! ([`files`]).
 //!

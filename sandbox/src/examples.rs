@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// The spec, as compiled into the sandbox.
-const SPEC: &str = include_str!("../../openapi/osm.yaml");
+/// The spec, as the SDK carries it.
+const SPEC: &str = huaweicloud_osm::OPENAPI_YAML;
 
 /// One operation of the spec.
 #[derive(Debug, Clone)]

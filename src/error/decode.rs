@@ -9,7 +9,7 @@
 //!    (capped) and passed on; a download stays a stream. Errors found on this side before anything
 //!    was answered (signing failed, the operation timed out) are envelopes too, marked with
 //!    [`LOCAL_ERROR`] ([`local_error`]).
-//! 2. The generated `send()` (rewritten by `xtask/src/passes.rs`) records the response's status
+//! 2. The generated `send()` (rewritten by `xtask/codegen/src/passes.rs`) records the response's status
 //!    and request id in a [`DecodeContext`] before decoding it, and [`DecodeContext::finish`]
 //!    turns progenitor's error into [`Error`]: a body that does not decode keeps the status and
 //!    request id it came with.

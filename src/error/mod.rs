@@ -270,6 +270,27 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
+    /// An error body with this code and message, as the service sends it: for mocks
+    /// (`then.client_error(401, &ServiceError::new("APIGW.0301", "…"))`) and servers.
+    ///
+    /// ```
+    /// use huaweicloud_osm::ServiceError;
+    ///
+    /// let e = ServiceError::new("OSM.01010015", "This case does not exist.");
+    /// assert_eq!(e.code(), Some("OSM.01010015"));
+    /// assert_eq!(
+    ///     serde_json::to_value(&e).unwrap(),
+    ///     serde_json::json!({"error_code": "OSM.01010015", "error_msg": "This case does not exist."})
+    /// );
+    /// ```
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error_code: Some(code.into()),
+            error_msg: Some(message.into()),
+            ..Self::default()
+        }
+    }
+
     /// The error code, if the body had one.
     pub fn code(&self) -> Option<&str> {
         self.error_code.as_deref().filter(|c| !c.is_empty())

@@ -38,3 +38,5 @@ mod quickstart;
 mod raw;
 mod reliability;
 mod signing_vectors;
+#[cfg(feature = "httpmock")]
+mod testing_your_code;

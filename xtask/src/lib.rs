@@ -8,31 +8,27 @@
 //! - [`metaschema`] (`meta-schema`) and [`refs`] (`unresolved-ref`) check the structure;
 //! - [`rules::progenitor`] and [`rules::house`] hold the named rules, listed in [`rules::catalog`];
 //! - [`examples`] validates examples against their schemas;
-//! - [`generator`] runs progenitor through [`generate`] (shared with `build.rs`, as are [`limits`],
-//!   which moves the spec's limits into the operation table, and [`passes`], which rewrites
-//!   progenitor's output), panics included;
-//! - [`cli_passes`] generates the `osm` command-line tool from the same spec and settings;
+//! - [`generator`] runs progenitor through [`generate`] (the build scripts' own generator,
+//!   `huaweicloud-osm-codegen`, with [`limits`], which moves the spec's limits into the operation
+//!   table, and [`passes`], which rewrites progenitor's output), panics included;
+//! - [`cli_passes`] (the same crate) generates the `osm` command-line tool from the same spec and settings;
 //! - [`validate`] ties them together, [`findings`] prints the result, [`readable_client`] writes the code;
 //! - [`bench`](mod@bench) runs `benches/` and reads criterion's results into one table.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The generator, run by the build scripts of the SDK and the CLI (`huaweicloud-osm-codegen`).
+pub use huaweicloud_osm_codegen::{cli_passes, generate, limits, paging, passes};
+
 pub mod bench;
 pub mod cli;
 pub mod examples;
 pub mod findings;
-pub mod readable_client;
-// Shared with build.rs (`#[path]`).
-pub mod generate;
 pub mod generator;
-pub mod limits;
 pub mod locate;
 pub mod metaschema;
 pub mod model;
-pub mod paging;
-pub mod passes;
-// Shared with cli/build.rs (`#[path]`).
-pub mod cli_passes;
+pub mod readable_client;
 pub mod refs;
 pub mod rules;
 pub mod spec;

@@ -1,6 +1,6 @@
 //! Snapshots of what the passes over progenitor's output produce on the known-good spec: the
-//! generated client (xtask/src/passes.rs) must equal `snapshots/good-spec-client.snap` byte for
-//! byte, the `osm` command line (xtask/src/cli_passes.rs) `snapshots/good-spec-cli.snap`.
+//! generated client (xtask/codegen/src/passes.rs) must equal `snapshots/good-spec-client.snap` byte for
+//! byte, the `osm` command line (xtask/codegen/src/cli_passes.rs) `snapshots/good-spec-cli.snap`.
 //! progenitor is pinned, so a difference means a pass (or the generator settings) changed: read the
 //! diff, and when it is what you meant, refresh the snapshot with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p xtask --test passes`.

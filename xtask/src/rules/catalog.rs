@@ -148,9 +148,9 @@ rules! {
         "replace the inline parameter with `$ref: '#/components/parameters/<Name>'`";
     PAGING = "paging", House,
         "an `x-sdk-paging` extension names a known style, query parameters of its operation, and fields of its JSON response and items",
-        "see xtask/src/paging.rs for the extension's fields; `items`, `total` and `key` are wire names of the response schema and of its items' schema";
+        "see xtask/codegen/src/paging.rs for the extension's fields; `items`, `total` and `key` are wire names of the response schema and of its items' schema";
     GENERATOR = "generator", Progenitor,
-        "progenitor, run with the project's settings (xtask/src/generate.rs), generates the client and its mocks without an error or a panic",
+        "progenitor, run with the project's settings (xtask/codegen/src/generate.rs), generates the client and its mocks without an error or a panic",
         "fix the other findings of this run first: a generator failure is usually their consequence; otherwise see shared/reference/progenitor.md §4";
 }
 

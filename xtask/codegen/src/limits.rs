@@ -10,7 +10,7 @@
 //! (`pattern` is stripped too, but the house rules forbid it in the spec — `forbidden-keyword` —
 //! so the table carries no regular expressions.)
 //!
-//! Shared by `build.rs` (through `#[path]`) and the xtask; std and serde_json only.
+//! Run by `build.rs` and by the xtask.
 
 use serde_json::{Map, Value};
 

@@ -1,9 +1,7 @@
 //! The one place that turns `openapi/osm.yaml` into Rust: generator settings and spec preparation.
 //!
-//! Shared by the SDK's `build.rs` (through `#[path]`) and by `cargo xtask validate` / `cargo xtask
-//! codegen`, so the validator runs exactly the generator the build runs. Only std, serde_json,
-//! serde_yaml, openapiv3, progenitor, syn, proc-macro2 and prettyplease may be used here: they are
-//! dependencies of both the build script and the xtask.
+//! Run by the SDK's `build.rs` and by `cargo xtask validate` / `cargo xtask codegen`, so the
+//! validator runs exactly the generator the build runs.
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -145,7 +143,7 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
     if rewritten.sends != operations {
         return Err(format!(
             "the one-error-type pass rewrote {} `send()`s for {operations} operations: progenitor's \
-             output changed shape (see xtask/src/passes.rs)",
+             output changed shape (see huaweicloud-osm-codegen: passes.rs)",
             rewritten.sends
         ));
     }
@@ -153,14 +151,23 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
     if client.contains("TryInto<::std::option::Option<") {
         return Err(
             "an optional-field setter was not rewritten: progenitor's output changed shape \
-             (see xtask/src/passes.rs)"
+             (see huaweicloud-osm-codegen: passes.rs)"
                 .into(),
         );
     }
     check_table_covers(&client, &table)?;
+    let mut mocks: syn::File =
+        syn::parse2(mocks).map_err(|e| format!("generated mocks do not parse: {e}"))?;
+    let answered = crate::mock_passes::apply(&mut mocks)?;
+    if answered != operations {
+        return Err(format!(
+            "the mocks' `osm_error` pass extended {answered} `Then`s for {operations} operations: \
+             progenitor's httpmock output changed shape (see huaweicloud-osm-codegen: mock_passes.rs)"
+        ));
+    }
     Ok(Generated {
         client,
-        mocks: format_tokens(mocks)?,
+        mocks: prettyplease::unparse(&mocks),
         operations,
         table,
     })
@@ -333,11 +340,4 @@ pub fn count_operations(doc: &serde_json::Value) -> usize {
                 .count()
         })
         .unwrap_or(0)
-}
-
-/// Parses and formats generated tokens with prettyplease.
-pub fn format_tokens(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
 }

@@ -1,4 +1,4 @@
-//! The command-line tool's code (crate `osm-cli`, binary `osm`): progenitor's `Generator::cli` over
+//! The command-line tool's code (crate `huaweicloud-osm-cli`, binary `osm`): progenitor's `Generator::cli` over
 //! the same prepared spec and settings as the client, then passes over its output so that it runs
 //! on the SDK's client as it is (one error type, paginators, streamed downloads).
 //!
@@ -22,7 +22,7 @@
 //! * [`paged`]: with `--output jsonl`, every operation with `x-sdk-paging` streams its items through
 //!   the builder's `.stream()` (`crate::output::list`).
 //!
-//! Shared by `cli/build.rs` (through `#[path]`) and the xtask; syn with the `full` feature only.
+//! Run by `cli/build.rs` and by the xtask.
 
 use syn::{
     Expr, ExprMethodCall, ImplItem, ImplItemFn, Item, Lit, Stmt, TraitItem, Type, parse_quote,
@@ -68,7 +68,7 @@ pub fn generate(doc: serde_json::Value) -> Result<String, String> {
     if rewritten.summaries != operations || rewritten.error_methods != 2 {
         return Err(format!(
             "the CLI passes rewrote {} summaries for {operations} operations and {} error methods \
-             (of 2): progenitor's CLI output changed shape (see xtask/src/cli_passes.rs)",
+             (of 2): progenitor's CLI output changed shape (see huaweicloud-osm-codegen: cli_passes.rs)",
             rewritten.summaries, rewritten.error_methods
         ));
     }
@@ -76,7 +76,7 @@ pub fn generate(doc: serde_json::Value) -> Result<String, String> {
     if code.contains("todo!") || code.contains("\"XXX\"") {
         return Err(
             "a `todo!()` or an `XXX` help is left in the generated CLI: progenitor's \
-                    output changed shape (see xtask/src/cli_passes.rs)"
+                    output changed shape (see huaweicloud-osm-codegen: cli_passes.rs)"
                 .into(),
         );
     }

@@ -16,7 +16,7 @@
 //!     create_time: create_time
 //! ```
 //!
-//! Shared by `build.rs` (through `#[path]`) and the xtask; std, serde_json and syn only.
+//! Run by `build.rs` and by the xtask.
 
 use serde_json::Value;
 

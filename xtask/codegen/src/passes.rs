@@ -19,9 +19,9 @@
 //!   reported with them.
 //!
 //! * [`paginators`]: every operation with `x-sdk-paging` gets `.stream()` and `.pages()` on its
-//!   builder (`xtask/src/paging.rs` writes them).
+//!   builder ([`crate::paging`] writes them).
 //!
-//! Shared by `build.rs` (through `#[path]`) and the xtask; syn with the `full` feature only.
+//! Run by `build.rs` and by the xtask.
 
 use syn::{
     Block, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, ItemMod, PathArguments, ReturnType,

@@ -1,0 +1,46 @@
+//! Issue #19's program, as written: a user's test of their own bridge with the typed mocks, a
+//! business error under HTTP 200 (`osm_error`) and a gateway error built with `ServiceError::new`.
+
+use httpmock::MockServer;
+use huaweicloud_osm::error::ServiceError;
+use huaweicloud_osm::mock::MockServerExt;
+use huaweicloud_osm::prelude::*;
+
+#[tokio::test]
+async fn a_bridge_sees_what_the_service_said() {
+    let server = MockServer::start_async().await;
+    let missing = server.show_case_detail(|when, then| {
+        when.case_id("CS20991231000001");
+        then.osm_error("OSM.01010015", "This case does not exist.");
+    });
+    let locked = server.list_cases(|_when, then| {
+        then.client_error(
+            401,
+            &ServiceError::new("APIGW.0301", "Incorrect IAM authentication information"),
+        );
+    });
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .credentials(Credentials::ak_sk("AK", "SK").with_domain_id("account"))
+        .build()
+        .unwrap();
+
+    let err = client
+        .show_case_detail()
+        .case_id("CS20991231000001")
+        .send()
+        .await
+        .unwrap_err();
+    missing.assert();
+    assert!(err.is_not_found());
+    assert_eq!(err.status(), Some(200));
+    assert_eq!(err.code(), Some("OSM.01010015"));
+
+    let err = client.list_cases().send().await.unwrap_err();
+    locked.assert();
+    assert!(err.is_auth());
+    assert_eq!(
+        err.message(),
+        Some("Incorrect IAM authentication information")
+    );
+}

@@ -1,0 +1,22 @@
+//! The generator of `huaweicloud-osm` and of its command line `osm`: what their build scripts run to
+//! turn `openapi/osm.yaml` into Rust with progenitor, and what `cargo xtask validate` runs to check
+//! the spec against exactly the build's settings.
+//!
+//! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
+//! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
+//! - [`paging`]: finds the paged operations and emits their paginators;
+//! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
+//! - [`mock_passes`]: gives the typed httpmock helpers OSM's errors under HTTP 200;
+//! - [`cli_passes`]: the `osm` command line from `Generator::cli`, rewritten likewise.
+//!
+//! Published only so the SDK and the CLI build from their packages: its interface follows theirs and
+//! has no stability promise of its own.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli_passes;
+pub mod generate;
+pub mod limits;
+pub mod mock_passes;
+pub mod paging;
+pub mod passes;
