@@ -38,6 +38,19 @@ pub struct OsmError {
     pub detail: Option<String>,
 }
 
+impl std::fmt::Display for OsmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} (HTTP {})", self.code, self.message, self.status)?;
+        match &self.detail {
+            Some(detail) => write!(f, ": {detail}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// So that a test's `?` carries a sandbox refusal (`reply_as_engineer` on an unknown ticket, …).
+impl std::error::Error for OsmError {}
+
 impl OsmError {
     fn new(status: u16, code: &'static str, message: &str) -> Self {
         debug_assert!(CODES.contains(&code), "{code} is not in CODES");

@@ -55,3 +55,31 @@ async fn the_quickstart_runs_with_only_ak_and_sk() {
     assert_eq!(counters.tickets_created, 1);
     assert_eq!(counters.auth_failures, 0);
 }
+
+#[path = "../../examples/tickets_v2.rs"]
+#[allow(dead_code)]
+pub(crate) mod tickets_v2;
+
+#[test]
+#[ignore = "started by the_v2_example_runs_offline in a child process"]
+fn child_runs_the_v2_example() {
+    if in_child() {
+        tickets_v2::main().expect("the v2 example runs its whole flow");
+    }
+}
+
+/// `cargo run --example tickets_v2` with nothing in the environment: the whole v2 flow against
+/// the sandbox it starts.
+#[tokio::test]
+async fn the_v2_example_runs_offline() {
+    let stdout = run_child("quickstart::child_runs_the_v2_example", &[]).await;
+    for expected in [
+        "a local OSM sandbox at http://127.0.0.1:",
+        ": pending acceptance",
+        "is processing; last message: Please send the console log.",
+        "1 ticket(s) being processed",
+        "is now completed",
+    ] {
+        assert!(stdout.contains(expected), "`{expected}` missing:\n{stdout}");
+    }
+}
