@@ -46,11 +46,14 @@
 //! * `hooks` (private): limits, default headers, signing, retries and error decoding around every
 //!   call; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
 //! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
+//! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
 //!
 //! ## Cargo features
-//! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec.
+//! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
+//!   your own code against mocked answers (see the `mock` module).
 //! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
 //!   calendar (`huaweicloud_osm::server`); clients never need it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -68,6 +71,7 @@ pub mod prelude;
 mod raw;
 pub mod retry;
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 pub mod values;
 pub mod wait;
@@ -95,16 +99,66 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 }
 
-/// Typed httpmock helpers generated from the spec: `MockServerExt` with one method per operation.
+/// Typed httpmock helpers generated from the spec, to test your own code against the answers you
+/// choose: one method per operation on [`httpmock::MockServer`] (`MockServerExt`), each taking a
+/// closure that gets the operation's `When` (its path, query and header parameters as typed
+/// setters: `when.case_id("CS…")`) and `Then` (the answer: `then.ok(&response)`,
+/// `then.osm_error(code, message)` for a business error under HTTP 200 as OSM sends most of
+/// them, `then.client_error(status, &ServiceError::new(code, message))` /
+/// `then.server_error(…)` for 4xx/5xx). Both wrap httpmock's own `When`/`Then`
+/// (`into_inner()`) for anything the typed setters do not cover.
+///
+/// ```
+/// use httpmock::MockServer;
+/// use huaweicloud_osm::mock::MockServerExt;
+/// use huaweicloud_osm::prelude::*;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let server = MockServer::start_async().await;
+/// let status = server.show_case_status(|when, then| {
+///     when.case_id("CS20991231000001");
+///     then.ok(&types::ShowCaseStatusResponse { status: Some(CaseStatus::PROCESSING) });
+/// });
+/// let closed = server.update_cases(|when, then| {
+///     when.case_id("CS20991231000001");
+///     then.osm_error("OSM.01010015", "This case does not exist.");
+/// });
+/// let client = Client::builder()
+///     .endpoint(server.base_url())
+///     .credentials(Credentials::ak_sk("AK", "SK").with_domain_id("account"))
+///     .build()
+///     .unwrap();
+///
+/// let answer = client.show_case_status().case_id("CS20991231000001").send().await.unwrap();
+/// assert_eq!(answer.status, Some(CaseStatus::PROCESSING));
+/// let err = client
+///     .update_cases()
+///     .case_id("CS20991231000001")
+///     .action_id(CaseAction::Close)
+///     .body(types::WorkOrderOperateV2Req::builder())
+///     .send()
+///     .await
+///     .unwrap_err();
+/// assert!(err.is_not_found());
+/// status.assert();
+/// closed.assert();
+/// # }
+/// ```
+///
+/// For whole flows (a ticket that is created, then listed, then closed), the `osm-sandbox` crate
+/// runs a local OSM with state, signature checks and scripted faults; the README's "Testing your
+/// own code" shows both.
 // Left out of this crate's own unit-test build (`cfg(test)`), which never uses it: 13 k generated
 // lines less to compile a second time. Integration tests and users get it with the feature.
 #[cfg(all(feature = "httpmock", not(test)))]
+#[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 #[allow(missing_docs, unused, clippy::all)]
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
 
-/// The README's examples, compiled as doc tests so they stay true.
+/// The README's examples, compiled as doc tests so they stay true (its mocks need `httpmock`).
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "httpmock"))]
 pub struct ReadmeDoctests;

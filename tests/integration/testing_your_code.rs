@@ -44,3 +44,41 @@ async fn a_bridge_sees_what_the_service_said() {
         Some("Incorrect IAM authentication information")
     );
 }
+
+/// The README's sandbox example ("Testing your own code"), run: a ticket's status read through a
+/// scripted 503 and a dropped connection.
+#[tokio::test]
+async fn the_readme_sandbox_example_holds() {
+    use osm_sandbox::{Fault, Faults, Sandbox};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = Client::builder()
+        .endpoint(sandbox.url())
+        .credentials(sandbox.credentials().ak_sk())
+        .build()
+        .unwrap();
+    let body = types::CreateOrderIncidentV2Req::builder()
+        .source_id("83aeb0f2834c4df49826c781d32a963e")
+        .business_type_id("b6dc3d3bf7ef434fa3f23d79cfc41449")
+        .region_id("cn-north-1")
+        .simple_description("disk full on ecs-01");
+    let created = client.create_cases().body(body).send().await.unwrap();
+    let id = created.incident_id.clone().unwrap();
+
+    sandbox
+        .reply_as_engineer(&id, "Which instance?", CaseStatus::PROCESSING)
+        .unwrap();
+    sandbox.set_faults(Faults {
+        script: vec![Fault::Status(503), Fault::DropBefore],
+        ..Faults::none()
+    });
+    let before = sandbox.counters().requests;
+    let status = client.show_case_status().case_id(&id).send().await.unwrap();
+    assert_eq!(status.status, Some(CaseStatus::PROCESSING));
+    assert_eq!(sandbox.counters().faults_injected, 2);
+    assert_eq!(
+        sandbox.counters().requests - before,
+        3,
+        "two faults, then served"
+    );
+}
