@@ -72,3 +72,14 @@ fn the_spec_describes_exactly_operations_tsv() {
     );
     assert_eq!(expected.len(), 111);
 }
+
+/// The constants that tell a program which description it was built from are that description.
+#[test]
+fn the_crate_says_which_spec_it_was_generated_from() {
+    let text = std::fs::read_to_string(format!("{ROOT}/openapi/osm.yaml")).unwrap();
+    assert_eq!(huaweicloud_osm::OPENAPI_YAML, text);
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let version = doc["info"]["version"].as_str().unwrap();
+    assert!(!version.is_empty());
+    assert_eq!(huaweicloud_osm::SPEC_VERSION, version);
+}
