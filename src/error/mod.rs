@@ -406,6 +406,13 @@ mod tests {
         errors
     }
 
+    /// `predicate` holds for exactly the rows of these kinds.
+    fn holds_for(predicate: fn(&Error) -> bool, kinds: &[ErrorKind]) {
+        for (row, err) in every_row() {
+            assert_eq!(predicate(&err), kinds.contains(&row.kind), "{err}");
+        }
+    }
+
     /// The codes of the rows for which `predicate` holds.
     fn codes_where(predicate: impl Fn(&Error) -> bool) -> std::collections::BTreeSet<&'static str> {
         every_row()
@@ -417,9 +424,9 @@ mod tests {
 
     #[test]
     fn is_auth_is_authentication_and_permission_only() {
+        let auth = [ErrorKind::Authentication, ErrorKind::Permission];
+        holds_for(Error::is_auth, &auth);
         for (row, err) in every_row() {
-            let auth = matches!(row.kind, ErrorKind::Authentication | ErrorKind::Permission);
-            assert_eq!(err.is_auth(), auth, "{err}");
             if matches!(row.http_status, 401 | 403) {
                 assert!(err.is_auth(), "{err}");
             }
@@ -444,12 +451,8 @@ mod tests {
 
     #[test]
     fn is_throttled_is_429_and_the_frequency_limits() {
-        for (row, err) in every_row() {
-            assert_eq!(
-                err.is_throttled(),
-                row.kind == ErrorKind::Throttled,
-                "{err}"
-            );
+        holds_for(Error::is_throttled, &[ErrorKind::Throttled]);
+        for (_, err) in every_row() {
             assert!(!(err.is_throttled() && err.is_auth()), "{err}");
         }
         assert_eq!(
@@ -464,13 +467,9 @@ mod tests {
 
     #[test]
     fn is_invalid_request_covers_the_services_validation_codes_and_local_refusals() {
+        holds_for(Error::is_invalid_request, &[ErrorKind::InvalidRequest]);
         for (row, err) in every_row() {
-            assert_eq!(
-                err.is_invalid_request(),
-                row.kind == ErrorKind::InvalidRequest,
-                "{err}"
-            );
-            if row.kind == ErrorKind::InvalidRequest {
+            if err.is_invalid_request() {
                 assert!(row.http_status < 500, "{err}");
             }
         }
@@ -498,9 +497,7 @@ mod tests {
 
     #[test]
     fn is_not_found_is_a_missing_ticket_or_resource() {
-        for (row, err) in every_row() {
-            assert_eq!(err.is_not_found(), row.kind == ErrorKind::NotFound, "{err}");
-        }
+        holds_for(Error::is_not_found, &[ErrorKind::NotFound]);
         let missing = codes_where(Error::is_not_found);
         assert!(missing.contains("OSM.01010015"));
         assert!(

@@ -165,16 +165,18 @@ async fn https_is_tunnelled_through_the_proxy() {
     let sandbox = Sandbox::start().await.unwrap();
     let gateway = TlsFront::start(sandbox.addr()).await;
     let proxy = ForwardProxy::start(Some((PROXY_USER, "tunnel-pw"))).await;
-    let client = builder(&sandbox, &gateway.url())
-        .add_root_certificate(TEST_CERT_PEM)
-        .proxy(
-            proxy
-                .url()
-                .replace("http://", &format!("http://{PROXY_USER}:tunnel-pw@")),
-        )
-        .build()
-        .unwrap();
-    some_calls(&client).await.unwrap();
+    let through_proxy = |password: &str| {
+        builder(&sandbox, &gateway.url())
+            .add_root_certificate(TEST_CERT_PEM)
+            .proxy(
+                proxy
+                    .url()
+                    .replace("http://", &format!("http://{PROXY_USER}:{password}@")),
+            )
+            .build()
+            .unwrap()
+    };
+    some_calls(&through_proxy("tunnel-pw")).await.unwrap();
     let authority = gateway.url().replace("https://", "");
     let seen = proxy.seen();
     assert!(!seen.is_empty());
@@ -186,16 +188,9 @@ async fn https_is_tunnelled_through_the_proxy() {
     assert_eq!(sandbox.counters().requests, 3);
 
     // A wrong password: the proxy refuses the tunnel, and the error says so, not the password.
-    let client = builder(&sandbox, &gateway.url())
-        .add_root_certificate(TEST_CERT_PEM)
-        .proxy(
-            proxy
-                .url()
-                .replace("http://", &format!("http://{PROXY_USER}:wrong-s3cret@")),
-        )
-        .build()
-        .unwrap();
-    let err = region_count(&client).await.unwrap_err();
+    let err = region_count(&through_proxy("wrong-s3cret"))
+        .await
+        .unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(
         err.to_string().starts_with(&format!(
