@@ -78,8 +78,10 @@ pub enum Error {
     #[error("{0}")]
     Service(Box<ServiceError>),
     /// No usable response: connection refused or reset, DNS, TLS or proxy failure, body cut short.
+    /// `Display` names the cause already, so this variant has no `source()`: the chain of causes
+    /// is the [`TransportError`]'s.
     #[error("transport error: {0}")]
-    Transport(#[source] TransportError),
+    Transport(TransportError),
     /// A time limit was reached; `kind` says which one.
     #[error("{kind} timed out{}", request.as_ref().map(|r| format!(" for {r}")).unwrap_or_default())]
     Timeout {
