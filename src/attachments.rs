@@ -416,7 +416,7 @@ impl Client {
             request,
             rebuild,
             "upload_accessory",
-            ResponseValue::from_response,
+            crate::error::json,
         )
         .await
     }
@@ -459,14 +459,7 @@ impl Client {
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
         let request = request.build()?;
-        crate::hooks::execute(
-            self,
-            request,
-            None,
-            operation_id,
-            ResponseValue::from_response,
-        )
-        .await
+        crate::hooks::execute(self, request, None, operation_id, crate::error::json).await
     }
 }
 

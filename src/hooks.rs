@@ -1,15 +1,17 @@
-//! progenitor's `ClientHooks`: what happens around every generated (and hand-written) call.
+//! What happens around every generated (and hand-written) call: the `pre` and `exec` steps that
+//! progenitor's hooks would run, as functions whose errors are the SDK's own [`crate::Error`]
+//! values (the generated `send()` calls them, rewritten by `xtask/codegen/src/passes.rs`).
 //!
-//! * `pre` checks the request against the spec's limits ([`crate::operations`]: lengths, ranges,
+//! * [`pre`] checks the request against the spec's limits ([`crate::operations`]: lengths, ranges,
 //!   item counts of every parameter and of the JSON body) before anything is sent, removes
 //!   progenitor's `api-version` header, and adds `User-Agent` and the `X-Language`, `X-Time-Zone`,
 //!   `X-Site` defaults to the operations that declare them, unless the call set them.
-//! * `exec` runs the attempts (see [`crate::retry`]: until the policy's time budget is spent),
+//! * [`exec`] runs the attempts (see [`crate::retry`]: until the policy's time budget is spent),
 //!   each one authenticated afresh (new `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by
 //!   the operation timeout; it learns the server's clock, refreshes an expired IAM token once, and
-//!   turns every error answer into the same shape through `crate::error::decode` (the whole error
-//!   path lives there). Binary downloads stay streaming.
-//! * [`execute`] runs hand-written operations and raw calls through the same two hooks, with a way
+//!   returns the success answer or the error, decoded once by `crate::error::answer` (the whole
+//!   error path lives in `crate::error`). Binary downloads stay streaming.
+//! * [`execute`] runs hand-written operations and raw calls through the same two steps, with a way
 //!   to build the request again for each attempt when its body cannot be cloned (an upload
 //!   streamed from a file).
 
@@ -17,20 +19,16 @@ use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::future::BoxFuture;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
 use tracing::Instrument;
 
-use crate::Client;
 use crate::client::{Auth, State};
 use crate::clock;
-use crate::error::{
-    self, DecodeContext, LOCAL_CONFIG, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT,
-    ServiceError, envelope_response, local_error,
-};
-use crate::operations;
+use crate::error::{self, RequestLine, TimeoutKind};
 use crate::retry::{self, Outcome};
+use crate::{Client, Error, operations};
 
 /// A server clock further than this from ours is learned as the clock offset.
 const SKEW_TOLERANCE: Duration = Duration::from_secs(120);
@@ -41,36 +39,39 @@ const X_SITE: HeaderName = HeaderName::from_static("x-site");
 const X_DOMAIN_ID: HeaderName = HeaderName::from_static("x-domain-id");
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 
-impl ClientHooks<crate::client::Shared> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let meta = operations::find(info.operation_id);
-        if let Some(meta) = meta {
-            // Before the defaults are added: only what the call set is judged.
-            meta.check(request)
-                .map_err(progenitor_client::Error::InvalidRequest)?;
-        }
-        apply_defaults(&self.inner().state, request, meta.map_or(0, |m| m.headers));
-        Ok(())
+/// Prepares a request before anything is sent: the spec's limits (judged on what the call set),
+/// then the defaults.
+pub(crate) fn pre(
+    client: &Client,
+    request: &mut reqwest::Request,
+    info: &OperationInfo,
+) -> crate::Result<()> {
+    let meta = operations::find(info.operation_id);
+    if let Some(meta) = meta {
+        meta.check(request).map_err(Error::InvalidRequest)?;
     }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        send(self, request, info).await
-    }
+    apply_defaults(
+        &client.inner().state,
+        request,
+        meta.map_or(0, |m| m.headers),
+    );
+    Ok(())
 }
 
-/// Runs a hand-built request exactly as a generated `send()` runs its own: the `pre` hook (limits,
-/// defaults), the attempts of the `exec` hook, and `decode` on the answer, with every failure as
-/// [`crate::Error`]. Used by the hand-written operations and raw calls. A request whose body
-/// cannot be cloned gets one attempt, unless `rebuild` builds it again for each further attempt
-/// (an upload streamed from a file, opened again).
+/// Runs the attempts of one operation within its timeout: the success answer, or the error.
+pub(crate) async fn exec(
+    client: &Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> crate::Result<reqwest::Response> {
+    send_replayable(client, request, info, None).await
+}
+
+/// Runs a hand-built request exactly as a generated `send()` runs its own: [`pre`] (limits,
+/// defaults), the attempts of [`exec`], and `decode` on the success answer. Used by the
+/// hand-written operations and raw calls. A request whose body cannot be cloned gets one attempt,
+/// unless `rebuild` builds it again for each further attempt (an upload streamed from a file,
+/// opened again).
 pub(crate) async fn execute<T, F, Fut>(
     client: &Client,
     mut request: reqwest::Request,
@@ -80,26 +81,12 @@ pub(crate) async fn execute<T, F, Fut>(
 ) -> crate::Result<ResponseValue<T>>
 where
     F: FnOnce(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>>,
+    Fut: Future<Output = crate::Result<ResponseValue<T>>>,
 {
-    let mut context = DecodeContext::default();
-    let result = async {
-        let info = OperationInfo { operation_id };
-        client.pre::<ServiceError>(&mut request, &info).await?;
-        let result = send_replayable(client, request, &info, rebuild.as_ref()).await;
-        client.post::<ServiceError>(&result, &info).await?;
-        let response = result?;
-        context.record(&response);
-        if response.status().is_success() {
-            decode(response).await
-        } else {
-            Err(progenitor_client::Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            ))
-        }
-    }
-    .await;
-    context.finish(result)
+    let info = OperationInfo { operation_id };
+    pre(client, &mut request, &info)?;
+    let response = send_replayable(client, request, &info, rebuild.as_ref()).await?;
+    decode(response).await
 }
 
 /// Adds `User-Agent` and the client's default `X-Site`/`X-Language`/`X-Time-Zone` to operations
@@ -139,31 +126,22 @@ pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, decl
 pub(crate) type Rebuild =
     Box<dyn Fn() -> BoxFuture<'static, crate::Result<reqwest::Request>> + Send + Sync>;
 
-/// Runs the attempts of one operation within its timeout. Used by generated and hand-written
-/// operations.
-pub(crate) async fn send(
-    client: &Client,
-    request: reqwest::Request,
-    info: &OperationInfo,
-) -> reqwest::Result<reqwest::Response> {
-    send_replayable(client, request, info, None).await
-}
-
-/// [`send`], with a way to build the request again for a body that cannot be cloned.
+/// [`exec`], with a way to build the request again for a body that cannot be cloned.
 async fn send_replayable(
     client: &Client,
     request: reqwest::Request,
     info: &OperationInfo,
     rebuild: Option<&Rebuild>,
-) -> reqwest::Result<reqwest::Response> {
+) -> crate::Result<reqwest::Response> {
     let shared = client.inner();
+    let line = RequestLine::of(&request);
     let span = tracing::info_span!(
         "osm.operation",
         operation = info.operation_id,
         method = %request.method(),
         attempts = tracing::field::Empty,
     );
-    let attempts = attempts(client, request, info, rebuild).instrument(span.clone());
+    let attempts = attempts(client, request, &line, info, rebuild).instrument(span.clone());
     match shared.config.operation_timeout {
         None => attempts.await,
         Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -171,10 +149,11 @@ async fn send_replayable(
             Err(_) => {
                 let _enter = span.enter();
                 tracing::warn!(timeout_ms = limit.as_millis() as u64, "operation timed out");
-                Ok(local_error(
-                    LOCAL_OPERATION_TIMEOUT,
-                    &format!("the operation did not finish within {limit:?}"),
-                ))
+                Err(Error::Timeout {
+                    kind: TimeoutKind::Operation,
+                    request: Some(line.clone()),
+                    source: None,
+                })
             }
         },
     }
@@ -216,7 +195,7 @@ impl Resend<'_> {
                         return None;
                     }
                 };
-                match client.pre::<ServiceError>(&mut request, info).await {
+                match pre(client, &mut request, info) {
                     Ok(()) => Some(request),
                     Err(e) => {
                         tracing::warn!(error = %e, "not retried: the rebuilt request is refused");
@@ -231,16 +210,15 @@ impl Resend<'_> {
 /// One attempt, as the loop sees it.
 struct Tried {
     /// What the caller gets when this attempt is the last.
-    result: reqwest::Result<reqwest::Response>,
-    /// What happened, for the retry rules; `None` for a local failure, never retried.
+    result: crate::Result<reqwest::Response>,
+    /// What happened, for the retry rules ([`Outcome::of`]); `None` for a local failure, never
+    /// retried.
     outcome: Option<Outcome>,
     /// The operation's request was not sent: obtaining credentials failed (such exchanges are
     /// safe to repeat whatever the operation).
     unsent: bool,
     /// The answer's `Retry-After`.
     retry_after: Option<Duration>,
-    /// The error answer, decoded.
-    error: Option<ServiceError>,
     /// The answer had a `Date`, so the clock was learned from it.
     dated: bool,
 }
@@ -248,9 +226,10 @@ struct Tried {
 async fn attempts(
     client: &Client,
     request: reqwest::Request,
+    line: &RequestLine,
     info: &OperationInfo,
     rebuild: Option<&Rebuild>,
-) -> reqwest::Result<reqwest::Response> {
+) -> crate::Result<reqwest::Response> {
     let shared = client.inner();
     let state = &shared.state;
     let policy = &shared.config.retry;
@@ -269,7 +248,7 @@ async fn attempts(
     loop {
         attempt += 1;
         tracing::Span::current().record("attempts", attempt);
-        let tried = try_once(client, request, expects_json, attempt).await;
+        let tried = try_once(client, request, line, expects_json, attempt).await;
 
         // 401: never retried as such; once after a token refresh or a clock correction.
         let mut fixed_401 = false;
@@ -277,7 +256,7 @@ async fn attempts(
             if !token_refreshed && state.auth.invalidate().await {
                 token_refreshed = true;
                 fixed_401 = true;
-            } else if !clock_corrected && tried.error.as_ref().is_some_and(is_signature_expired) {
+            } else if !clock_corrected && is_signature_expired(&tried.result) {
                 clock_corrected = true;
                 fixed_401 = tried.dated;
             }
@@ -298,7 +277,7 @@ async fn attempts(
             None => None,
         };
         let (Some(wait), Some(next)) = (wait, next) else {
-            if let Err(e) = &tried.result {
+            if let Err(e @ (Error::Transport(_) | Error::Timeout { .. })) = &tried.result {
                 tracing::warn!(attempt, error = %e, "attempt failed");
             }
             return tried.result;
@@ -320,17 +299,17 @@ async fn attempts(
 async fn try_once(
     client: &Client,
     mut request: reqwest::Request,
+    line: &RequestLine,
     expects_json: bool,
     attempt: u32,
 ) -> Tried {
     let state = &client.inner().state;
-    if let Err((result, outcome)) = authenticate(state, &mut request).await {
+    if let Err(e) = authenticate(state, &mut request).await {
         return Tried {
-            result,
-            outcome,
+            outcome: Outcome::of(&e),
+            result: Err(e),
             unsent: true,
             retry_after: None,
-            error: None,
             dated: false,
         };
     }
@@ -342,57 +321,46 @@ async fn try_once(
         duration_ms = tracing::field::Empty,
     );
     let sent_at = Instant::now();
-    let result: reqwest::Result<(Answer, error::Normalized)> = async {
-        let response = client.client().execute(request).await?;
-        let answer = Answer::of(&response);
-        learn_clock(state, answer.server_date);
-        let normalized = error::normalize(response, expects_json, state.max_json_body).await?;
-        Ok((answer, normalized))
+    let mut answered = None;
+    let result = async {
+        let response = client
+            .client()
+            .execute(request)
+            .await
+            .map_err(|e| Error::reqwest(e, Some(line.clone())))?;
+        let head = answered.insert(Answer::of(&response));
+        learn_clock(state, head.server_date);
+        error::answer(response, line, expects_json, state.max_json_body).await
     }
     .instrument(span.clone())
     .await;
     span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
-    let tried = match result {
-        Ok((answer, normalized)) => {
-            span.record("status", answer.status);
-            if let Some(id) = &answer.request_id {
-                span.record("request_id", id.as_str());
-            }
-            Tried {
-                result: Ok(normalized.response),
-                outcome: Some(Outcome::Status(answer.status)),
-                unsent: false,
-                retry_after: answer.retry_after,
-                error: normalized.error,
-                dated: answer.server_date.is_some(),
-            }
+    if let Some(head) = &answered {
+        span.record("status", head.status);
+        if let Some(id) = &head.request_id {
+            span.record("request_id", id.as_str());
         }
-        Err(e) => Tried {
-            outcome: Some(transport_outcome(&e)),
-            result: Err(e),
-            unsent: false,
-            retry_after: None,
-            error: None,
-            dated: false,
+    }
+    let tried = Tried {
+        outcome: match &result {
+            Ok(response) => Some(Outcome::Status(response.status().as_u16())),
+            Err(e) => Outcome::of(e),
         },
+        result,
+        unsent: false,
+        retry_after: answered.as_ref().and_then(|a| a.retry_after),
+        dated: answered.is_some_and(|a| a.server_date.is_some()),
     };
     tracing::debug!(parent: &span, outcome = ?tried.outcome, "attempt finished");
     tried
 }
 
-/// A transport failure, for the retry rules: a connection that could not be made, or a failure
-/// once the request may have left.
-fn transport_outcome(e: &reqwest::Error) -> Outcome {
-    if e.is_connect() {
-        Outcome::ConnectFailed
-    } else {
-        Outcome::SentThenFailed
-    }
-}
-
 /// The gateway's answer to a signature outside its ±15 minute window.
-fn is_signature_expired(err: &ServiceError) -> bool {
-    err.message()
+fn is_signature_expired(result: &crate::Result<reqwest::Response>) -> bool {
+    result
+        .as_ref()
+        .err()
+        .and_then(Error::message)
         .is_some_and(|m| m.to_ascii_lowercase().contains("signature expired"))
 }
 
@@ -439,14 +407,9 @@ fn learn_clock(state: &State, server: Option<SystemTime>) {
     }
 }
 
-/// Why an attempt could not be authenticated: what the caller gets (for instance IAM's own
-/// answer, so callers see it as a [`ServiceError`], or a transport error), and the outcome of the
-/// credential exchange that failed, when it is one the retry rules judge.
-type AuthFailure = (reqwest::Result<reqwest::Response>, Option<Outcome>);
-
 /// Signs the request (with the current keys and the account id, looked up on first use) or adds
 /// the IAM token.
-async fn authenticate(state: &State, request: &mut reqwest::Request) -> Result<(), AuthFailure> {
+async fn authenticate(state: &State, request: &mut reqwest::Request) -> crate::Result<()> {
     match &state.auth {
         Auth::AkSk { keys, domain_id } => {
             let keys = keys.current(&state.clock).await.map_err(|e| {
@@ -461,60 +424,32 @@ async fn authenticate(state: &State, request: &mut reqwest::Request) -> Result<(
                 .map_err(|e| auth_failure(e, "cannot determine the account (domain) id"))?;
             request.headers_mut().insert(X_DOMAIN_ID, domain_id);
             let date = clock::sdk_date(state.clock.now());
-            keys.sign(request, &date).map_err(|e| {
-                (
-                    Ok(local_error(
-                        LOCAL_INVALID_REQUEST,
-                        &format!("cannot sign the request: {e}"),
-                    )),
-                    None,
-                )
-            })
+            keys.sign(request, &date)
+                .map_err(|e| Error::InvalidRequest(format!("cannot sign the request: {e}")))
         }
         Auth::Token(source) => {
             let token = source
                 .token(&state.clock)
                 .await
                 .map_err(|e| auth_failure(e, "cannot obtain an IAM token"))?;
-            match HeaderValue::from_str(token.expose_secret()) {
-                Ok(mut v) => {
-                    v.set_sensitive(true);
-                    request.headers_mut().insert(X_AUTH_TOKEN, v);
-                    Ok(())
-                }
-                Err(_) => Err((
-                    Ok(local_error(
-                        LOCAL_INVALID_REQUEST,
-                        "the IAM token is not a valid header value",
-                    )),
-                    None,
-                )),
-            }
+            let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+                Error::InvalidRequest("the IAM token is not a valid header value".into())
+            })?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(X_AUTH_TOKEN, value);
+            Ok(())
         }
     }
 }
 
 /// What the caller gets when credentials could not be obtained: the service's answer (IAM, the
-/// metadata service) as a service error, a transport failure (timeouts included) as itself, a
-/// configuration problem (no account id, say) as [`crate::Error::Config`], anything else as an
-/// invalid request, each saying what was being done.
-fn auth_failure(e: crate::Error, doing: &str) -> AuthFailure {
+/// metadata service) and transport failures (timeouts included) as they are, a configuration
+/// problem (no account id, say) as [`Error::Config`], anything else as an invalid request, each
+/// saying what was being done.
+fn auth_failure(e: Error, doing: &str) -> Error {
     match e {
-        crate::Error::Service(e) => (Ok(envelope_response(&e)), Some(Outcome::Status(e.status))),
-        crate::Error::Transport(e)
-        | crate::Error::Timeout {
-            source: Some(e), ..
-        } => {
-            let outcome = transport_outcome(&e);
-            (Err(e), Some(outcome))
-        }
-        crate::Error::Config(message) => (
-            Ok(local_error(LOCAL_CONFIG, &format!("{doing}: {message}"))),
-            None,
-        ),
-        e => (
-            Ok(local_error(LOCAL_INVALID_REQUEST, &format!("{doing}: {e}"))),
-            None,
-        ),
+        e @ (Error::Service(_) | Error::Transport(_) | Error::Timeout { .. }) => e,
+        Error::Config(message) => Error::Config(format!("{doing}: {message}")),
+        e => Error::InvalidRequest(format!("{doing}: {e}")),
     }
 }

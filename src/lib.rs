@@ -31,8 +31,9 @@
 //! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts, proxy and TLS.
 //! * [`auth`]: [`Credentials`] and the provider chain (environment, profile file, instance
 //!   metadata), the account id lookup, the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
-//! * [`error`]: the one [`Error`] every call returns, [`ServiceError`], the documented
-//!   [`error::codes`], and (privately) the whole error path from answer to `Error`.
+//! * [`error`]: the one [`Error`] every call returns, [`ServiceError`], the classification table
+//!   of every documented code ([`error::codes`], read by [`Error::kind`] and the `is_*`
+//!   predicates), and (privately) the whole error path from answer to `Error`.
 //! * [`values`]: the documented value sets: [`values::CaseStatus`] (open), [`values::CaseAction`]
 //!   and the others you send.
 //! * [`lenient`]: field types that decode both shapes where the docs contradict themselves.
@@ -42,9 +43,9 @@
 //! * [`wait`]: [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
-//!   limits), which the `pre` hook checks every request against before sending.
-//! * `hooks` (private): limits, default headers, signing, retries and error decoding around every
-//!   call; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
+//!   limits), which the `pre` step checks every request against before sending.
+//! * `hooks` (private): the `pre` (limits, default headers) and `exec` (signing, retries, the
+//!   answer or its error) steps every generated `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
 //! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
 //!

@@ -128,7 +128,7 @@ impl<'a> RawRequest<'a> {
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
         let (client, request, id) = self.prepare(true)?;
         let answer: ResponseValue<T> =
-            crate::hooks::execute(client, request, None, id, ResponseValue::from_response).await?;
+            crate::hooks::execute(client, request, None, id, crate::error::json).await?;
         Ok(answer.into_inner())
     }
 

@@ -1,6 +1,7 @@
 //! When a failed attempt is tried again, and after how long. The classification
-//! (`is_retryable`) and the pacing (`RetryPolicy::next_wait`) live here; the attempts loop
-//! (the `exec` hook, `hooks.rs`) only asks them.
+//! (`Outcome::is_transient`, which [`crate::Error::is_retryable`] reports too, and
+//! `is_retryable`) and the pacing (`RetryPolicy::next_wait`) live here; the attempts loop (the
+//! `exec` step, `hooks.rs`) only asks them.
 //!
 //! The rules, applied to every operation:
 //! * a connection that could not be established is retried for every operation: the request
@@ -28,6 +29,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use crate::error::{Error, TimeoutKind};
 
 /// Default time budget of an operation's retries, from its first attempt.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(20);
@@ -194,17 +197,44 @@ pub(crate) enum Outcome {
     Status(u16),
 }
 
+impl Outcome {
+    /// What an error says happened: the status of an answer, a connection that could not be made
+    /// (connect timeouts included), a failure once the request may have left (attempt and
+    /// operation timeouts included); `None` for a failure on this side, which is never retried.
+    pub(crate) fn of(error: &Error) -> Option<Outcome> {
+        match error {
+            Error::Service(e) => Some(Outcome::Status(e.status)),
+            Error::Transport(e) if e.is_connect() => Some(Outcome::ConnectFailed),
+            Error::Transport(_) => Some(Outcome::SentThenFailed),
+            Error::Timeout { kind, .. } => match kind {
+                TimeoutKind::Connect => Some(Outcome::ConnectFailed),
+                TimeoutKind::Attempt | TimeoutKind::Operation => Some(Outcome::SentThenFailed),
+                TimeoutKind::Wait => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether trying again may succeed: the one classification of the retry rules, which
+    /// [`crate::Error::is_retryable`] reports. 401 is handled apart (token refresh, clock
+    /// correction); a success status carrying a business error is never transient.
+    pub(crate) fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Outcome::ConnectFailed
+                | Outcome::SentThenFailed
+                | Outcome::Status(429 | 500 | 502 | 503 | 504)
+        )
+    }
+}
+
 /// Whether an outcome may be retried under `policy` when what failed is (or is not) safe to
 /// repeat: the operation itself, or the credential exchange (always safe) that failed before the
-/// operation was sent. 401 is handled apart (token refresh, clock correction).
+/// operation was sent. A connection that could not be made is retried whatever the operation;
+/// the other transient outcomes only when repeating is safe (or the policy opts in).
 pub(crate) fn is_retryable(outcome: Outcome, safe_to_repeat: bool, policy: &RetryPolicy) -> bool {
-    let repeatable = safe_to_repeat || policy.retry_non_idempotent;
-    match outcome {
-        Outcome::ConnectFailed => true,
-        Outcome::SentThenFailed => repeatable,
-        Outcome::Status(429 | 500 | 502 | 503 | 504) => repeatable,
-        Outcome::Status(_) => false,
-    }
+    outcome.is_transient()
+        && (outcome == Outcome::ConnectFailed || safe_to_repeat || policy.retry_non_idempotent)
 }
 
 /// `Retry-After` in seconds or as an HTTP date.

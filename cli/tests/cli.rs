@@ -491,7 +491,13 @@ async fn exit_statuses_tell_usage_transport_and_configuration_apart() {
         "0",
         "list-regions-v1",
     ]);
-    assert_fails(&run(refused, b"").await, 3, "error: transport error");
+    // One line that names the cause and the request, once.
+    let refused = run(refused, b"").await;
+    assert_fails(&refused, 3, "error: transport error: connection refused");
+    let stderr = text(&refused.stderr);
+    let request = format!("for GET http://127.0.0.1:{port}/v1.0/servicerequest/case/region\n");
+    assert!(stderr.ends_with(&request), "{stderr}");
+    assert_eq!(stderr.matches("onnection refused").count(), 1, "{stderr}");
     let mut bad_budget = bare(&home);
     bad_budget.args(["--retry-budget", "soon", "list-regions-v1"]);
     let bad_budget = run(bad_budget, b"").await;

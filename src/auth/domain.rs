@@ -12,7 +12,7 @@ use tokio::sync::OnceCell;
 
 use super::keys::SigningKeys;
 use crate::clock::{self, Clock};
-use crate::error::{self, Error, ServiceError};
+use crate::error::{self, Error, RequestLine, ServiceError};
 
 /// What to do when the account id cannot be looked up.
 pub(crate) const DOMAIN_ID_HINT: &str = "set the account (domain) id with \
@@ -58,13 +58,15 @@ impl DomainLookup {
             .insert(USER_AGENT, self.user_agent.clone());
         keys.sign(&mut request, &clock::sdk_date(clock.now()))
             .map_err(|e| Error::InvalidRequest(format!("cannot sign the account lookup: {e}")))?;
-        let response = self.http.execute(request).await.map_err(Error::Transport)?;
+        let line = RequestLine::of(&request);
+        let sent = |e: reqwest::Error| Error::reqwest(e, Some(line.clone()));
+        let response = self.http.execute(request).await.map_err(sent)?;
         let status = response.status().as_u16();
         let request_id = error::header_str(response.headers(), error::REQUEST_ID_HEADER)
             .or_else(|| error::header_str(response.headers(), "x-iam-trace-id"));
         let (body, _) = crate::error::read_capped(response, MAX_ANSWER)
             .await
-            .map_err(Error::Transport)?;
+            .map_err(sent)?;
         if !(200..300).contains(&status) {
             let err = ServiceError::from_body(status, request_id, &body);
             return Err(

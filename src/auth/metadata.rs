@@ -180,11 +180,11 @@ impl MetadataSource {
             .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS)
             .send()
             .await
-            .map_err(Error::Transport)?;
+            .map_err(Error::from)?;
         let status = response.status();
         let (body, _) = crate::error::read_capped(response, MAX_ANSWER)
             .await
-            .map_err(Error::Transport)?;
+            .map_err(Error::from)?;
         let unsupported = matches!(status.as_u16(), 404 | 405 | 503);
         if unsupported && !required {
             return Ok(Session::Unsupported);
@@ -209,11 +209,11 @@ impl MetadataSource {
         if let Session::Open(token) = session {
             request = request.header(TOKEN_HEADER, token.clone());
         }
-        let response = request.send().await.map_err(Error::Transport)?;
+        let response = request.send().await.map_err(Error::from)?;
         let status = response.status();
         let (body, _) = crate::error::read_capped(response, MAX_ANSWER)
             .await
-            .map_err(Error::Transport)?;
+            .map_err(Error::from)?;
         Ok((status, body))
     }
 

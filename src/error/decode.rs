@@ -1,63 +1,44 @@
-//! The error path, whole: how an answer, or a failure on this side, becomes an [`Error`].
+//! The error path, whole: how an answer, or a failure to get one, becomes an [`Error`], once.
 //!
-//! 1. The `exec` hook hands every answer to [`normalize`]. An error answer (HTTP 4xx/5xx, or a
-//!    2xx JSON body with a non-empty `error_code`: OSM's business errors come with HTTP 200) is
-//!    read (capped), decoded leniently into a [`ServiceError`] by [`ServiceError::from_body`], and
-//!    replaced by an *envelope*: a JSON response with an error status that the generated code
-//!    routes to its error branch and decodes back into the same `ServiceError` (the spec's
-//!    `ErrorResponse` is replaced by `ServiceError` in the generated types). A success body is read
-//!    (capped) and passed on; a download stays a stream. Errors found on this side before anything
-//!    was answered (signing failed, the operation timed out) are envelopes too, marked with
-//!    [`LOCAL_ERROR`] ([`local_error`]).
-//! 2. The generated `send()` (rewritten by `xtask/codegen/src/passes.rs`) records the response's status
-//!    and request id in a [`DecodeContext`] before decoding it, and [`DecodeContext::finish`]
-//!    turns progenitor's error into [`Error`]: a body that does not decode keeps the status and
-//!    request id it came with.
+//! 1. The `exec` step (`crate::hooks::exec`) hands every answer to [`answer`]. An error answer
+//!    (HTTP 4xx/5xx, or a 2xx JSON body with a non-empty `error_code`: OSM's business errors come
+//!    with HTTP 200) is read (capped), decoded leniently into a [`ServiceError`] by
+//!    [`ServiceError::from_body`], and returned as [`Error::Service`]. A success body is read
+//!    (capped) and handed on; a download stays a stream. A failure to read the body is a
+//!    [`TransportError`](super::TransportError) naming the request.
+//! 2. The generated `send()` (rewritten by `xtask/codegen/src/passes.rs`) propagates those errors with `?`
+//!    and decodes a success body with [`json`]: a body that does not decode is [`Error::Decode`],
+//!    with the status and request id it came with. [`undocumented`] reports a success status the
+//!    spec does not declare.
 //!
-//! Hand-written operations and raw calls go through the same two steps (`crate::hooks::execute`).
+//! Hand-written operations and raw calls go through the same steps (`crate::hooks::execute`).
 
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use serde::de::DeserializeOwned;
 
-use super::{Error, MAX_RAW_BODY, REQUEST_ID_HEADER, ServiceError, TimeoutKind};
+use super::{Error, MAX_RAW_BODY, REQUEST_ID_HEADER, RequestLine, ServiceError};
 
 /// Largest error body read (the rest is not needed to report the error).
 const MAX_ERROR_BODY: usize = 1024 * 1024;
-/// Set on envelopes of errors found on this side (no answer from the server): its value says which.
-pub(crate) const LOCAL_ERROR: &str = "x-sdk-local-error";
-/// [`LOCAL_ERROR`] value: the request could not be prepared (signing, token).
-pub(crate) const LOCAL_INVALID_REQUEST: &str = "invalid-request";
-/// [`LOCAL_ERROR`] value: the client's set-up cannot work (no account id to be found, say).
-pub(crate) const LOCAL_CONFIG: &str = "config";
-/// [`LOCAL_ERROR`] value: the whole operation exceeded its timeout.
-pub(crate) const LOCAL_OPERATION_TIMEOUT: &str = "operation-timeout";
 
-/// An answer after [`normalize`]: the response to hand on, and the error it carried, if any.
-pub(crate) struct Normalized {
-    /// The response for the generated code: the answer itself, or an envelope.
-    pub(crate) response: reqwest::Response,
-    /// The decoded error, when the answer was one.
-    pub(crate) error: Option<ServiceError>,
-}
-
-/// Turns error answers into envelopes; reads success JSON bodies (at most `max_json_body` bytes,
-/// else an error) and passes downloads through as streams. `expects_json`: the operation declares a
-/// JSON answer (an empty body is then a success without data, as some v1.0 operations answer).
-pub(crate) async fn normalize(
+/// The answer to `request`, or the error it carries: error answers become [`Error::Service`];
+/// success JSON bodies are read (at most `max_json_body` bytes, else an error); downloads pass
+/// through as streams. `expects_json`: the operation declares a JSON answer (an empty body is then
+/// a success without data, as some v1.0 operations answer).
+pub(crate) async fn answer(
     response: reqwest::Response,
+    request: &RequestLine,
     expects_json: bool,
     max_json_body: usize,
-) -> reqwest::Result<Normalized> {
+) -> Result<reqwest::Response, Error> {
     let status = response.status();
     let request_id = header_str(response.headers(), REQUEST_ID_HEADER);
+    let read = |e: reqwest::Error| Error::reqwest(e, Some(request.clone()));
     if !status.is_success() {
-        let (body, _) = read_capped(response, MAX_ERROR_BODY).await?;
-        return Ok(envelope(ServiceError::from_body(
-            status.as_u16(),
-            request_id,
-            &body,
-        )));
+        let (body, _) = read_capped(response, MAX_ERROR_BODY).await.map_err(read)?;
+        return Err(ServiceError::from_body(status.as_u16(), request_id, &body).into());
     }
     let is_json = response
         .headers()
@@ -65,22 +46,20 @@ pub(crate) async fn normalize(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.contains("json"));
     if !is_json && !expects_json {
-        return Ok(Normalized {
-            response,
-            error: None,
-        }); // a download: stream it
+        return Ok(response); // a download: stream it
     }
     let version = response.version();
     let mut headers = response.headers().clone();
-    let (body, complete) = read_capped(response, max_json_body).await?;
+    let (body, complete) = read_capped(response, max_json_body).await.map_err(read)?;
     if !complete {
-        return Ok(envelope(ServiceError {
+        return Err(ServiceError {
             status: status.as_u16(),
             request_id,
             error_msg: Some(format!("the response body exceeds {max_json_body} bytes")),
             raw_body: Some(raw_text(&body)),
             ..Default::default()
-        }));
+        }
+        .into());
     }
     let body = if body.iter().all(u8::is_ascii_whitespace) && expects_json {
         Bytes::from_static(b"{}")
@@ -88,8 +67,7 @@ pub(crate) async fn normalize(
         body
     };
     // Only a body that names `error_code` can be an error; the scan is far cheaper than a second
-    // parse. A body that is not JSON at all is reported by the typed decode ([`Error::Decode`],
-    // with status and request id from the [`DecodeContext`]).
+    // parse. A body that is not JSON at all is reported by the typed decode ([`json`]).
     let names_error_code = memchr::memmem::find(&body, b"\"error_code\"").is_some();
     let is_error = names_error_code
         && match serde_json::from_slice::<Probe>(&body) {
@@ -97,11 +75,7 @@ pub(crate) async fn normalize(
             Err(e) => e.is_syntax() || e.is_eof(),
         };
     if is_error {
-        return Ok(envelope(ServiceError::from_body(
-            status.as_u16(),
-            request_id,
-            &body,
-        )));
+        return Err(ServiceError::from_body(status.as_u16(), request_id, &body).into());
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     let mut rebuilt = http::Response::builder().status(status).version(version);
@@ -111,17 +85,7 @@ pub(crate) async fn normalize(
     let rebuilt = rebuilt
         .body(body)
         .expect("status and headers come from a valid response");
-    Ok(Normalized {
-        response: reqwest::Response::from(rebuilt),
-        error: None,
-    })
-}
-
-fn envelope(err: ServiceError) -> Normalized {
-    Normalized {
-        response: envelope_response(&err),
-        error: Some(err),
-    }
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// The part of a success body that says whether it is really an error.
@@ -142,49 +106,35 @@ impl Probe {
     }
 }
 
-/// A response the generated code routes to its error branch, carrying the [`ServiceError`]
-/// (status and raw body included, under names the wire never uses).
-pub(crate) fn envelope_response(err: &ServiceError) -> reqwest::Response {
-    let body = serde_json::json!({
-        "x-sdk-status": err.status,
-        "error_code": err.error_code,
-        "error_msg": err.error_msg,
-        "request_id": err.request_id,
-        "encoded_authorization_message": err.encoded_authorization_message,
-        "x-sdk-raw-body": err.raw_body,
-    });
-    let routed = match err.status {
-        400..=599 => err.status,
-        _ => 400,
-    };
-    let mut builder = http::Response::builder()
-        .status(routed)
-        .header(CONTENT_TYPE, "application/json");
-    if let Some(id) = &err.request_id
-        && let Ok(v) = HeaderValue::from_str(id)
-    {
-        builder = builder.header(REQUEST_ID_HEADER, v);
+/// Decodes a success answer's JSON body; one that does not decode is [`Error::Decode`], with the
+/// answer's status and request id.
+pub(crate) async fn json<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(source) => Err(Error::Decode {
+            status: Some(status.as_u16()),
+            request_id: header_str(&headers, REQUEST_ID_HEADER),
+            body: raw_text(&body),
+            source,
+        }),
     }
-    let bytes = serde_json::to_vec(&body).expect("a JSON value serializes");
-    reqwest::Response::from(
-        builder
-            .body(bytes)
-            .expect("static status and headers are valid"),
-    )
 }
 
-/// An error found on this side, with no answer from the server, as an envelope marked with
-/// [`LOCAL_ERROR`] = `kind`.
-pub(crate) fn local_error(kind: &'static str, message: &str) -> reqwest::Response {
-    let err = ServiceError {
-        error_msg: Some(message.into()),
-        ..Default::default()
-    };
-    let mut response = envelope_response(&err);
-    response
-        .headers_mut()
-        .insert(LOCAL_ERROR, HeaderValue::from_static(kind));
-    response
+/// A success answer with a status the operation does not declare.
+pub(crate) fn undocumented(response: reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    ServiceError {
+        status,
+        request_id: header_str(response.headers(), REQUEST_ID_HEADER),
+        error_msg: Some(format!("undocumented response status {status}")),
+        ..ServiceError::default()
+    }
+    .into()
 }
 
 /// Reads at most `cap` bytes of a body; `false` when there was more.
@@ -201,80 +151,6 @@ pub(crate) async fn read_capped(
         buf.extend_from_slice(&chunk);
     }
     Ok((Bytes::from(buf), true))
-}
-
-/// What the generated `send()` knows of the response it is decoding, so that a failure to decode
-/// is reported with the status and request id of the answer.
-#[derive(Debug, Default)]
-pub(crate) struct DecodeContext {
-    status: Option<u16>,
-    request_id: Option<String>,
-}
-
-impl DecodeContext {
-    /// Remembers the status and request id of the response about to be decoded.
-    pub(crate) fn record(&mut self, response: &reqwest::Response) {
-        self.status = Some(response.status().as_u16());
-        self.request_id = header_str(response.headers(), REQUEST_ID_HEADER);
-    }
-
-    /// The outcome of a call, with progenitor's error turned into [`Error`].
-    pub(crate) fn finish<T>(
-        self,
-        result: Result<ResponseValue<T>, progenitor_client::Error<ServiceError>>,
-    ) -> crate::Result<ResponseValue<T>> {
-        result.map_err(|e| self.error(e))
-    }
-
-    fn error(self, e: progenitor_client::Error<ServiceError>) -> Error {
-        use progenitor_client::Error as P;
-        match e {
-            P::InvalidRequest(msg) | P::Custom(msg) => Error::InvalidRequest(msg),
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => e.into(),
-            P::ErrorResponse(rv) => {
-                let status = rv.status().as_u16();
-                let request_id = header_str(rv.headers(), REQUEST_ID_HEADER);
-                let local = header_str(rv.headers(), LOCAL_ERROR);
-                let mut err = rv.into_inner();
-                match local.as_deref() {
-                    Some(LOCAL_OPERATION_TIMEOUT) => {
-                        return Error::Timeout {
-                            kind: TimeoutKind::Operation,
-                            source: None,
-                        };
-                    }
-                    Some(LOCAL_CONFIG) => return Error::Config(err.error_msg.unwrap_or_default()),
-                    Some(_) => return Error::InvalidRequest(err.error_msg.unwrap_or_default()),
-                    None => {}
-                }
-                if err.status == 0 {
-                    err.status = status;
-                }
-                if err.request_id.is_none() {
-                    err.request_id = request_id;
-                }
-                err.into()
-            }
-            P::InvalidResponsePayload(bytes, source) => Error::Decode {
-                status: self.status,
-                request_id: self.request_id,
-                body: raw_text(&bytes),
-                source,
-            },
-            P::UnexpectedResponse(resp) => {
-                // The exec hook turns every non-2xx into an envelope, so this only happens for a
-                // success status the spec does not declare.
-                let status = resp.status().as_u16();
-                ServiceError {
-                    status,
-                    request_id: header_str(resp.headers(), REQUEST_ID_HEADER),
-                    error_msg: Some(format!("undocumented response status {status}")),
-                    ..ServiceError::default()
-                }
-                .into()
-            }
-        }
-    }
 }
 
 impl ServiceError {
@@ -435,50 +311,54 @@ mod tests {
         assert_eq!(e.code(), None);
     }
 
-    #[tokio::test]
-    async fn an_envelope_decodes_back_into_the_same_error() {
-        let err = ServiceError {
-            status: 200,
-            error_code: Some("OSM.01010015".into()),
-            error_msg: Some("This case does not exist.".into()),
-            request_id: Some("rid".into()),
-            raw_body: Some("{..}".into()),
-            ..Default::default()
-        };
-        let response = envelope_response(&err);
-        assert_eq!(response.status(), 400);
-        let mut context = DecodeContext::default();
-        context.record(&response);
-        let result = context.finish(Err::<ResponseValue<()>, _>(
-            progenitor_client::Error::ErrorResponse(
-                ResponseValue::<ServiceError>::from_response::<ServiceError>(response)
-                    .await
-                    .unwrap(),
-            ),
-        ));
-        let Err(Error::Service(back)) = result else {
-            panic!("not a service error: {result:?}");
-        };
-        assert_eq!(*back, err);
+    fn response(status: u16, content_type: &str, body: &'static str) -> reqwest::Response {
+        reqwest::Response::from(
+            http::Response::builder()
+                .status(status)
+                .header(CONTENT_TYPE, content_type)
+                .header(REQUEST_ID_HEADER, "rid-7")
+                .body(body)
+                .unwrap(),
+        )
     }
 
-    #[test]
-    fn an_undecodable_body_keeps_status_and_request_id() {
-        let mut context = DecodeContext::default();
-        let answer = http::Response::builder()
-            .status(200)
-            .header(REQUEST_ID_HEADER, "rid-7")
-            .body("not json")
+    fn line() -> RequestLine {
+        let url = "http://127.0.0.1:9/v2/servicerequest/cases?limit=1";
+        RequestLine::of(&reqwest::Request::new(
+            reqwest::Method::GET,
+            url.parse().unwrap(),
+        ))
+    }
+
+    #[tokio::test]
+    async fn error_answers_become_service_errors_decoded_once() {
+        let business = r#"{"error_code":"OSM.01010015","error_msg":"This case does not exist."}"#;
+        for (status, body) in [(200, business), (400, r#"{"error_code":"OSM.0001"}"#)] {
+            let err = answer(
+                response(status, "application/json", body),
+                &line(),
+                true,
+                1024,
+            )
+            .await
+            .unwrap_err();
+            let Error::Service(e) = err else {
+                panic!("not a service error: {err:?}");
+            };
+            assert_eq!((e.status, e.request_id.as_deref()), (status, Some("rid-7")));
+            assert_eq!(e.raw_body.as_deref(), Some(body));
+        }
+        let ok = r#"{"error_code":"","incident_id":"CS1"}"#;
+        let passed = answer(response(200, "application/json", ok), &line(), true, 1024)
+            .await
             .unwrap();
-        context.record(&reqwest::Response::from(answer));
-        let source = serde_json::from_slice::<serde_json::Value>(b"not json").unwrap_err();
-        let err = context
-            .finish(Err::<ResponseValue<()>, _>(
-                progenitor_client::Error::InvalidResponsePayload(
-                    Bytes::from_static(b"not json"),
-                    source,
-                ),
-            ))
+        assert_eq!(passed.text().await.unwrap(), ok);
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_body_keeps_status_and_request_id() {
+        let err = json::<serde_json::Value>(response(200, "application/json", "not json"))
+            .await
             .unwrap_err();
         assert_eq!(err.status(), Some(200));
         assert_eq!(err.request_id(), Some("rid-7"));

@@ -5,26 +5,51 @@
 //! (business errors `OSM.0101xxxx`). Every one of them becomes [`Error::Service`] with a
 //! [`ServiceError`] that keeps the status, code, message, request id and raw body. A success answer
 //! whose body is not the documented JSON (truncated, wrong shape, too deeply nested) becomes
-//! [`Error::Decode`], which keeps the status, request id and raw body too.
+//! [`Error::Decode`], which keeps the status, request id and raw body too. A request that got no
+//! answer is [`Error::Transport`] or [`Error::Timeout`], whose `Display` names the cause and the
+//! request (`transport error: connection refused (os error 111) for GET
+//! http://127.0.0.1:9/v2/servicerequest/cases`, never the query string).
 //!
-//! Whatever produced it, an [`Error`] answers the usual questions directly:
+//! What a program does about an error is read from one table, [`codes`]: every documented code
+//! (OSM's, IAM's, the API Gateway's) is classified as an [`ErrorKind`], and an unknown code by its
+//! HTTP status. [`Error::kind`] gives the class; the predicates each mean one thing:
+//!
+//! * [`Error::is_auth`]: authentication or permission failed (`APIGW.0301`, `OSM.0002`, …);
+//! * [`Error::is_throttled`]: HTTP 429, `APIGW.0308`, the urge and verification-code limits;
+//! * [`Error::is_not_found`]: the ticket does not exist (`OSM.01010015`, …);
+//! * [`Error::is_invalid_request`]: the request is invalid, whether the client refused it before
+//!   sending ([`Error::status`] is `None`) or the service did (`OSM.01010001`, `OSM.0001`, …);
+//! * [`Error::is_retryable`]: what the retry policy retries ([`crate::retry`]): a connection that
+//!   could not be made, a failure after sending, HTTP 429, 500, 502, 503, 504;
+//! * [`Error::is_timeout`]: a time limit was reached.
+//!
+//! The `match` an alert-to-ticket bridge writes:
 //!
 //! ```no_run
+//! use huaweicloud_osm::error::ErrorKind;
 //! # async fn demo(client: huaweicloud_osm::Client) {
-//! let err = client.show_case_detail().case_id("CS20990101000000").send().await.unwrap_err();
-//! if err.is_not_found() {
-//!     println!("{:?}: {:?} (request id {:?})", err.code(), err.message(), err.request_id());
+//! match client.show_case_detail().case_id("CS20990101000000").send().await {
+//!     Ok(ticket) => println!("{:?}", ticket.into_inner()),
+//!     Err(e) if e.is_retryable() => println!("try again later: {e}"),
+//!     Err(e) => match e.kind() {
+//!         Some(ErrorKind::Authentication | ErrorKind::Permission) => println!("fix the credentials: {e}"),
+//!         Some(ErrorKind::Throttled) => println!("slow down: {e}"),
+//!         Some(ErrorKind::NotFound) => println!("the ticket is gone"),
+//!         Some(ErrorKind::InvalidRequest) => println!("fix the alert's data: {e}"),
+//!         _ => println!("give up, quote request id {:?}: {e}", e.request_id()),
+//!     },
 //! }
 //! # }
 //! ```
 
 pub mod codes;
 mod decode;
+mod transport;
 
-pub(crate) use decode::{
-    DecodeContext, LOCAL_CONFIG, LOCAL_INVALID_REQUEST, LOCAL_OPERATION_TIMEOUT, Normalized,
-    envelope_response, header_str, local_error, normalize, raw_text, read_capped,
-};
+pub use codes::ErrorKind;
+pub use transport::{RequestLine, TransportError};
+
+pub(crate) use decode::{answer, header_str, json, raw_text, read_capped, undocumented};
 
 use std::fmt;
 
@@ -52,14 +77,18 @@ pub enum Error {
     /// The service (or the gateway in front of it) answered with an error.
     #[error("{0}")]
     Service(Box<ServiceError>),
-    /// No usable response: connection refused or reset, TLS failure, body cut short.
+    /// No usable response: connection refused or reset, DNS, TLS or proxy failure, body cut short.
+    /// `Display` names the cause already, so this variant has no `source()`: the chain of causes
+    /// is the [`TransportError`]'s.
     #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(TransportError),
     /// A time limit was reached; `kind` says which one.
-    #[error("{kind} timed out")]
+    #[error("{kind} timed out{}", request.as_ref().map(|r| format!(" for {r}")).unwrap_or_default())]
     Timeout {
         /// Which limit.
         kind: TimeoutKind,
+        /// The request that was under way, when known.
+        request: Option<RequestLine>,
         /// The underlying error, for connect and attempt timeouts.
         #[source]
         source: Option<reqwest::Error>,
@@ -104,12 +133,13 @@ impl Error {
         }
     }
 
-    /// HTTP status of the response, when there was one (200 for business errors).
+    /// HTTP status of the response, when there was one (200 for business errors); `None` when
+    /// nothing was answered, a request refused before sending included.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Decode { status, .. } => *status,
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Transport(e) => e.inner().status().map(|s| s.as_u16()),
             _ => None,
         }
     }
@@ -137,30 +167,37 @@ impl Error {
         }
     }
 
-    /// The ticket (or resource) does not exist.
+    /// What a program does about this error, from the classification table ([`codes`]): the
+    /// class of the service's code (by HTTP status when the code is unknown), or
+    /// [`ErrorKind::InvalidRequest`] for a request refused before sending. `None` for failures
+    /// with no answer (transport, timeouts; see [`Error::is_retryable`]) and local ones.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        match self {
+            Error::Service(e) => e.kind(),
+            Error::InvalidRequest(_) => Some(ErrorKind::InvalidRequest),
+            _ => None,
+        }
+    }
+
+    /// The ticket (or the resource the request names) does not exist.
     pub fn is_not_found(&self) -> bool {
-        self.service()
-            .is_some_and(|e| e.status == 404 || e.code() == Some(codes::CASE_NOT_FOUND.code))
+        self.kind() == Some(ErrorKind::NotFound)
     }
 
-    /// Authentication or authorization failed (bad signature, expired token, no permission).
+    /// Authentication or authorization failed (bad signature, expired token, no permission), and
+    /// nothing else: throttling is [`Error::is_throttled`].
     pub fn is_auth(&self) -> bool {
-        self.service().is_some_and(|e| {
-            matches!(e.status, 401 | 403)
-                || matches!(
-                    e.code(),
-                    Some("OSM.0002" | "OSM.0003" | "OSM.01010002" | "OSM.01010003")
-                )
-                || e.code()
-                    .is_some_and(|c| c.starts_with("APIGW.030") || c.starts_with("APIG.030"))
-        })
+        matches!(
+            self.kind(),
+            Some(ErrorKind::Authentication | ErrorKind::Permission)
+        )
     }
 
-    /// The server throttled the call (HTTP 429 or an urge sent too soon).
+    /// The caller is sending too much: HTTP 429 (`APIGW.0308`), a ticket urged too soon
+    /// (`OSM.01010004`), a verification code sent too often (`OSM.01010024`). The two OSM limits
+    /// last minutes, longer than a retry waits: they are not [`Error::is_retryable`].
     pub fn is_throttled(&self) -> bool {
-        self.service().is_some_and(|e| {
-            e.status == 429 || matches!(e.code(), Some("OSM.01010004" | "OSM.01010024"))
-        })
+        self.kind() == Some(ErrorKind::Throttled)
     }
 
     /// A time limit was reached, a waiter's included (see [`Error::timeout_kind`]).
@@ -168,20 +205,19 @@ impl Error {
         matches!(self, Error::Timeout { .. } | Error::WaitTimeout { .. })
     }
 
-    /// The call was refused before anything was sent: a bad argument or a limit of the spec.
+    /// The request is invalid: the client refused it before sending (a bad argument, a limit of
+    /// the spec; [`Error::status`] is `None`), or the service did (`OSM.01010001`, `OSM.0001`, …;
+    /// the status is the answer's, 200 for business errors).
     pub fn is_invalid_request(&self) -> bool {
-        matches!(self, Error::InvalidRequest(_))
+        self.kind() == Some(ErrorKind::InvalidRequest)
     }
 
-    /// Trying the same call again later may succeed (network failure, timeout, 429, 5xx).
-    /// This says nothing about whether retrying is *safe*: a creation may already have happened.
+    /// Trying the same call again may succeed: exactly what the retry policy retries
+    /// ([`crate::retry`]): a connection that could not be made, a failure after the request was
+    /// sent (timeouts included), HTTP 429, 500, 502, 503, 504. This says nothing about whether
+    /// retrying is *safe*: a creation may already have happened.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport(e) => e.is_connect() || e.is_request() || e.is_body(),
-            Error::Timeout { .. } => true,
-            Error::Service(e) => matches!(e.status, 408 | 429 | 500 | 502 | 503 | 504),
-            _ => false,
-        }
+        crate::retry::Outcome::of(self).is_some_and(crate::retry::Outcome::is_transient)
     }
 
     /// Which time limit was reached, when one was.
@@ -191,6 +227,32 @@ impl Error {
             Error::WaitTimeout { .. } => Some(TimeoutKind::Wait),
             _ => None,
         }
+    }
+
+    /// `e`, met while sending `request` (or building it): a builder error is an invalid request,
+    /// a timeout a [`TimeoutKind::Connect`] or [`TimeoutKind::Attempt`] timeout, anything else a
+    /// [`TransportError`].
+    pub(crate) fn reqwest(e: reqwest::Error, request: Option<RequestLine>) -> Self {
+        if e.is_builder() {
+            return Error::InvalidRequest(format!(
+                "cannot build the request: {}",
+                transport::root_cause(&e)
+            ));
+        }
+        if e.is_timeout() {
+            let kind = if e.is_connect() {
+                TimeoutKind::Connect
+            } else {
+                TimeoutKind::Attempt
+            };
+            let transport = TransportError::new(e, request);
+            return Error::Timeout {
+                kind,
+                request: transport.request().cloned(),
+                source: Some(transport.into_inner()),
+            };
+        }
+        Error::Transport(TransportError::new(e, request))
     }
 }
 
@@ -220,19 +282,14 @@ impl fmt::Display for TimeoutKind {
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        let e = e.without_url();
-        if e.is_timeout() {
-            let kind = if e.is_connect() {
-                TimeoutKind::Connect
-            } else {
-                TimeoutKind::Attempt
-            };
-            return Error::Timeout {
-                kind,
-                source: Some(e),
-            };
-        }
-        Error::Transport(e)
+        Error::reqwest(e, None)
+    }
+}
+
+/// A header value that cannot be sent (a line break in a parameter, say): refused before sending.
+impl From<reqwest::header::InvalidHeaderValue> for Error {
+    fn from(e: reqwest::header::InvalidHeaderValue) -> Self {
+        Error::InvalidRequest(format!("a header value is not valid: {e}"))
     }
 }
 
@@ -250,7 +307,7 @@ impl From<ServiceError> for Error {
 #[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status (200 for business errors reported in a success response).
-    #[serde(rename = "x-sdk-status", default, skip_serializing)]
+    #[serde(skip)]
     pub status: u16,
     /// Error code, e.g. `OSM.01010015` or `APIGW.0301`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,7 +322,7 @@ pub struct ServiceError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoded_authorization_message: Option<String>,
     /// The response body as received (cut to [`MAX_RAW_BODY`]), when there was one.
-    #[serde(rename = "x-sdk-raw-body", default, skip_serializing)]
+    #[serde(skip)]
     pub raw_body: Option<String>,
 }
 
@@ -301,9 +358,15 @@ impl ServiceError {
         self.error_msg.as_deref().filter(|c| !c.is_empty())
     }
 
-    /// The documented meaning of the code, when it is a known OSM code.
+    /// The documented meaning of the code, when it is a known code (OSM's, IAM's, the gateway's).
     pub fn known_code(&self) -> Option<&'static codes::ErrorCode> {
-        self.code().and_then(codes::lookup)
+        self.code()
+            .and_then(|code| codes::lookup(code, self.status))
+    }
+
+    /// What a program does about it: the class of its code in [`codes`], else of its HTTP status.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        codes::classify(self.code(), self.status)
     }
 }
 
@@ -332,5 +395,202 @@ fn one_line(s: &str) -> String {
         format!("{}…", flat.chars().take(MAX).collect::<String>())
     } else {
         flat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! One test per predicate over the whole classification table: every row, under its own
+    //! status, and its `APIG.` twin for the gateway's codes.
+
+    use super::codes::{self, ErrorCode};
+    use super::*;
+    use crate::retry::{Outcome, RetryPolicy};
+
+    fn answered(code: &str, status: u16) -> Error {
+        ServiceError {
+            status,
+            error_code: Some(code.into()),
+            error_msg: Some("…".into()),
+            ..Default::default()
+        }
+        .into()
+    }
+
+    /// Every row as the error a caller gets, with the `APIG.` spelling of gateway codes too.
+    fn every_row() -> Vec<(&'static ErrorCode, Error)> {
+        let mut errors = Vec::new();
+        for row in codes::all() {
+            errors.push((row, answered(row.code, row.http_status)));
+            if let Some(number) = row.code.strip_prefix("APIGW.") {
+                errors.push((row, answered(&format!("APIG.{number}"), row.http_status)));
+            }
+        }
+        errors
+    }
+
+    /// `predicate` holds for exactly the rows of these kinds.
+    fn holds_for(predicate: fn(&Error) -> bool, kinds: &[ErrorKind]) {
+        for (row, err) in every_row() {
+            assert_eq!(predicate(&err), kinds.contains(&row.kind), "{err}");
+        }
+    }
+
+    /// The codes of the rows for which `predicate` holds.
+    fn codes_where(predicate: impl Fn(&Error) -> bool) -> std::collections::BTreeSet<&'static str> {
+        every_row()
+            .into_iter()
+            .filter(|(_, e)| predicate(e))
+            .map(|(row, _)| row.code)
+            .collect()
+    }
+
+    #[test]
+    fn is_auth_is_authentication_and_permission_only() {
+        let auth = [ErrorKind::Authentication, ErrorKind::Permission];
+        holds_for(Error::is_auth, &auth);
+        for (row, err) in every_row() {
+            if matches!(row.http_status, 401 | 403) {
+                assert!(err.is_auth(), "{err}");
+            }
+        }
+        assert!(
+            !answered("APIGW.0308", 429).is_auth(),
+            "throttling is not auth"
+        );
+        assert!(!answered("APIG.0308", 429).is_auth());
+        let osm = codes_where(Error::is_auth);
+        for code in [
+            "OSM.0002",
+            "OSM.0003",
+            "OSM.01010002",
+            "OSM.01010003",
+            "APIGW.0301",
+        ] {
+            assert!(osm.contains(code), "{code}");
+        }
+        assert!(!Error::InvalidRequest("x".into()).is_auth());
+    }
+
+    #[test]
+    fn is_throttled_is_429_and_the_frequency_limits() {
+        holds_for(Error::is_throttled, &[ErrorKind::Throttled]);
+        for (_, err) in every_row() {
+            assert!(!(err.is_throttled() && err.is_auth()), "{err}");
+        }
+        assert_eq!(
+            codes_where(Error::is_throttled),
+            ["APIGW.0308", "OSM.01010004", "OSM.01010024"].into()
+        );
+        assert!(
+            answered("XYZ.1", 429).is_throttled(),
+            "an unknown code under 429"
+        );
+    }
+
+    #[test]
+    fn is_invalid_request_covers_the_services_validation_codes_and_local_refusals() {
+        holds_for(Error::is_invalid_request, &[ErrorKind::InvalidRequest]);
+        for (row, err) in every_row() {
+            if err.is_invalid_request() {
+                assert!(row.http_status < 500, "{err}");
+            }
+        }
+        let invalid = codes_where(Error::is_invalid_request);
+        for code in [
+            "OSM.0001",
+            "OSM.01010001",
+            "OSM.01010006",
+            "OSM.01010008",
+            "OSM.01010012",
+            "OSM.01010013",
+            "OSM.01010026",
+        ] {
+            assert!(invalid.contains(code), "{code}");
+        }
+        let local = Error::InvalidRequest("body.simple_description: too long".into());
+        assert!(local.is_invalid_request());
+        assert_eq!(local.status(), None);
+        let answered = answered("OSM.01010001", 200);
+        assert_eq!(
+            (answered.is_invalid_request(), answered.status()),
+            (true, Some(200))
+        );
+    }
+
+    #[test]
+    fn is_not_found_is_a_missing_ticket_or_resource() {
+        holds_for(Error::is_not_found, &[ErrorKind::NotFound]);
+        let missing = codes_where(Error::is_not_found);
+        assert!(missing.contains("OSM.01010015"));
+        assert!(
+            !missing.contains("APIGW.0101"),
+            "a wrong endpoint is not a missing ticket"
+        );
+        assert!(
+            answered("XYZ.1", 404).is_not_found(),
+            "an unknown code under 404"
+        );
+    }
+
+    #[test]
+    fn is_retryable_is_the_retry_policys_classification() {
+        let policy = RetryPolicy::default();
+        for (row, err) in every_row() {
+            let retried =
+                crate::retry::is_retryable(Outcome::Status(row.http_status), true, &policy);
+            assert_eq!(err.is_retryable(), retried, "{err}");
+            assert_eq!(
+                err.is_retryable(),
+                [429, 500, 502, 503, 504].contains(&row.http_status),
+                "{err}"
+            );
+        }
+        // The two used to disagree on 408.
+        assert!(!answered("XYZ.1", 408).is_retryable());
+        assert!(!crate::retry::is_retryable(
+            Outcome::Status(408),
+            true,
+            &policy
+        ));
+        for kind in [
+            TimeoutKind::Connect,
+            TimeoutKind::Attempt,
+            TimeoutKind::Operation,
+        ] {
+            let err = Error::Timeout {
+                kind,
+                request: None,
+                source: None,
+            };
+            assert!(err.is_retryable(), "{err}");
+        }
+        let local = [
+            Error::InvalidRequest("x".into()),
+            Error::Config("x".into()),
+            Error::WaitTimeout {
+                awaited: "x".into(),
+                waited: std::time::Duration::ZERO,
+                last: None,
+            },
+        ];
+        for err in local {
+            assert!(!err.is_retryable(), "{err}");
+        }
+    }
+
+    #[test]
+    fn every_row_has_one_kind_and_kind_reads_the_table() {
+        for (row, err) in every_row() {
+            assert_eq!(err.kind(), Some(row.kind), "{err}");
+            assert_eq!(err.service().unwrap().known_code(), Some(row));
+            let predicates = [
+                err.is_auth(),
+                err.is_throttled(),
+                err.is_not_found(),
+                err.is_invalid_request(),
+            ];
+            assert!(predicates.iter().filter(|p| **p).count() <= 1, "{err}");
+        }
     }
 }

@@ -14,6 +14,7 @@ async fn refused(call: impl std::future::Future<Output = Result<(), Error>>, exp
         err.is_invalid_request(),
         "expected an invalid request, got {err:?}"
     );
+    assert_eq!(err.status(), None, "refused before sending: {err}");
     assert_eq!(err.message(), Some(expected));
     assert_eq!(err.to_string(), format!("invalid request: {expected}"));
 }

@@ -110,10 +110,18 @@ async fn a_self_signed_gateway_is_refused_unless_its_certificate_is_trusted() {
     let sandbox = Sandbox::start().await.unwrap();
     let gateway = TlsFront::start(sandbox.addr()).await;
 
-    // Default: the platform's roots only; the handshake fails, a transport error.
+    // Default: the platform's roots only; the handshake fails, a transport error that says why
+    // and where.
     let client = builder(&sandbox, &gateway.url()).build().unwrap();
     let err = region_count(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "transport error: invalid peer certificate: UnknownIssuer for GET {}/",
+            gateway.url()
+        )),
+        "{err}"
+    );
     assert_eq!(gateway.handshakes(), 0);
     assert_eq!(sandbox.counters().requests, 0);
 
@@ -157,16 +165,18 @@ async fn https_is_tunnelled_through_the_proxy() {
     let sandbox = Sandbox::start().await.unwrap();
     let gateway = TlsFront::start(sandbox.addr()).await;
     let proxy = ForwardProxy::start(Some((PROXY_USER, "tunnel-pw"))).await;
-    let client = builder(&sandbox, &gateway.url())
-        .add_root_certificate(TEST_CERT_PEM)
-        .proxy(
-            proxy
-                .url()
-                .replace("http://", &format!("http://{PROXY_USER}:tunnel-pw@")),
-        )
-        .build()
-        .unwrap();
-    some_calls(&client).await.unwrap();
+    let through_proxy = |password: &str| {
+        builder(&sandbox, &gateway.url())
+            .add_root_certificate(TEST_CERT_PEM)
+            .proxy(
+                proxy
+                    .url()
+                    .replace("http://", &format!("http://{PROXY_USER}:{password}@")),
+            )
+            .build()
+            .unwrap()
+    };
+    some_calls(&through_proxy("tunnel-pw")).await.unwrap();
     let authority = gateway.url().replace("https://", "");
     let seen = proxy.seen();
     assert!(!seen.is_empty());
@@ -175,5 +185,20 @@ async fn https_is_tunnelled_through_the_proxy() {
             .all(|line| line == &format!("CONNECT {authority}")),
         "{seen:?}"
     );
+    assert_eq!(sandbox.counters().requests, 3);
+
+    // A wrong password: the proxy refuses the tunnel, and the error says so, not the password.
+    let err = region_count(&through_proxy("wrong-s3cret"))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "transport error: tunnel error: proxy authorization required for GET {}/",
+            gateway.url()
+        )),
+        "{err}"
+    );
+    assert!(!shown.contains("wrong-s3cret"), "{shown}");
     assert_eq!(sandbox.counters().requests, 3);
 }

@@ -31,6 +31,7 @@ mod e2e_credentials;
 mod e2e_faults;
 mod e2e_sandbox;
 mod environment;
+mod errors;
 mod hand_feel;
 mod paging;
 mod properties;

@@ -319,6 +319,8 @@ async fn timeouts_are_distinct_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt), "{err:?}");
+    let region = format!("for GET {}/v1.0/servicerequest/case/region", server.url);
+    assert_eq!(err.to_string(), format!("the attempt timed out {region}"));
 
     let server = scripted::start(vec![slow(), slow()]).await;
     let started = Instant::now();
@@ -330,7 +332,11 @@ async fn timeouts_are_distinct_errors() {
         .unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(err.to_string().contains("the operation timed out"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("the operation timed out for GET http://127.0.0.1:"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

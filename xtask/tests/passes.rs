@@ -70,7 +70,7 @@ fn the_cli_runs_on_the_sdks_error_bodies_and_downloads() {
 }
 
 #[test]
-fn every_send_returns_the_sdks_result_and_keeps_progenitors_body() {
+fn every_send_returns_the_sdks_errors_as_values_decoded_once() {
     let client = generated_client();
     let sends = client.matches("pub async fn send(").count();
     assert!(sends > 0);
@@ -78,8 +78,40 @@ fn every_send_returns_the_sdks_result_and_keeps_progenitors_body() {
         client.matches(") -> crate::Result<ResponseValue<").count(),
         sends
     );
-    assert_eq!(client.matches("async fn send_generated(").count(), sends);
-    assert_eq!(client.matches("context.record(&response);").count(), sends);
+    // progenitor's steps, as the SDK's: the errors of both are `crate::Error` values.
+    assert_eq!(
+        client
+            .matches("crate::hooks::pre(client, &mut request, &info)?;")
+            .count(),
+        sends
+    );
+    assert_eq!(
+        client
+            .matches("let response = crate::hooks::exec(client, request, &info).await?;")
+            .count(),
+        sends
+    );
+    assert_eq!(
+        client
+            .matches("_ => Err(crate::error::undocumented(response)),")
+            .count(),
+        sends
+    );
+    assert!(client.contains("200u16 => crate::error::json(response).await,"));
+    assert!(client.contains(".map_err(crate::Error::InvalidRequest)?;"));
+    // No second decode of an error: no error-status arm, no progenitor error, no envelope.
+    for gone in xtask::generate::PROGENITOR_ERROR_PATH {
+        assert!(!client.contains(gone), "{gone}");
+    }
+    for gone in [
+        "400u16..=499u16",
+        "500u16..=599u16",
+        "x-sdk-",
+        "DecodeContext",
+        "assert_client_hooks",
+    ] {
+        assert!(!client.contains(gone), "{gone}");
+    }
 }
 
 #[test]

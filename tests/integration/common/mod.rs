@@ -135,7 +135,8 @@ pub fn assert_refused(result: Result<(), Error>, mentions: &str) {
     }
 }
 
-/// The call is refused with `Error::InvalidRequest` and nothing reaches the server.
+/// The call is refused with `Error::InvalidRequest` (an invalid request with no status: nothing
+/// was answered) and nothing reaches the server.
 pub async fn refused_before_sending<F, Fut>(call: F)
 where
     F: FnOnce(Client) -> Fut,
@@ -145,6 +146,8 @@ where
     let mock = catch_all(&server);
     let err = call(client(&server)).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+    assert!(err.is_invalid_request(), "{err}");
+    assert_eq!(err.status(), None, "{err}");
     mock.assert_calls_async(0).await;
 }
 

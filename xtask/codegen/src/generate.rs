@@ -155,6 +155,15 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
                 .into(),
         );
     }
+    // Errors flow as the SDK's values: none of progenitor's error plumbing may be left.
+    for leftover in PROGENITOR_ERROR_PATH {
+        if client.contains(leftover) {
+            return Err(format!(
+                "the generated code still has `{leftover}`: progenitor's output changed shape \
+                 (see huaweicloud-osm-codegen: passes.rs)"
+            ));
+        }
+    }
     check_table_covers(&client, &table)?;
     let mut mocks: syn::File =
         syn::parse2(mocks).map_err(|e| format!("generated mocks do not parse: {e}"))?;
@@ -172,6 +181,18 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
         table,
     })
 }
+
+/// What the generated client must not contain once its `send()`s are rewritten: progenitor's own
+/// error type and error-status decoding, and its hook calls.
+pub const PROGENITOR_ERROR_PATH: [&str; 7] = [
+    "(Error::InvalidRequest)",
+    "Error::ErrorResponse",
+    "Error::UnexpectedResponse",
+    "Error<crate::error::ServiceError>",
+    "ResponseValue::from_response",
+    "client.pre(",
+    "client.exec(",
+];
 
 /// progenitor's name for an operation: `ListCasesV1` -> `list_cases_v1`.
 pub fn snake_case(name: &str) -> String {

@@ -13,10 +13,13 @@
 //!   `Language`) is a newtype with `From<String>`; it gains `From<&str>`, so
 //!   `.x_language("en-us")` works like any other text parameter.
 //! * [`one_error_type`]: every operation's `send()` returns the SDK's own
-//!   `crate::Result<ResponseValue<T>>` instead of `progenitor_client::Error<ServiceError>`.
-//!   progenitor's body is kept, renamed `send_generated`, and records the response's status and
-//!   request id in a `crate::error::DecodeContext` so that a body which then fails to decode is
-//!   reported with them.
+//!   `crate::Result<ResponseValue<T>>`, its errors flowing as values: progenitor's hook calls
+//!   (`client.pre`, `client.exec`, `client.post`) become `crate::hooks::pre` and
+//!   `crate::hooks::exec`, which return `crate::Error` (an error answer arrives decoded, once);
+//!   a success body is decoded by `crate::error::json` (an undecodable body keeps its status and
+//!   request id); the error-status arms, which the pipeline never hands on, are dropped; a bad
+//!   argument is `crate::Error::InvalidRequest`. progenitor's compile-time check that the client
+//!   implements its `ClientHooks` is removed with them ([`no_hooks_assertion`]).
 //!
 //! * [`paginators`]: every operation with `x-sdk-paging` gets `.stream()` and `.pages()` on its
 //!   builder ([`crate::paging`] writes them).
@@ -37,6 +40,8 @@ pub struct Rewritten {
     pub str_newtypes: usize,
     /// Operation `send()` methods.
     pub sends: usize,
+    /// progenitor's `ClientHooks` assertions removed (one).
+    pub hooks_assertions: usize,
     /// Builders given `.stream()` and `.pages()`.
     pub paginators: usize,
 }
@@ -47,6 +52,7 @@ pub fn apply(file: &mut syn::File, pagings: &[crate::paging::Paging]) -> Result<
         optional_setters: optional_setters(file)?,
         str_newtypes: str_newtypes(file)?,
         sends: one_error_type(file)?,
+        hooks_assertions: no_hooks_assertion(file)?,
         paginators: paginators(file, pagings)?,
     })
 }
@@ -210,73 +216,201 @@ fn assigned_field(block: &Block) -> Option<syn::Member> {
     })
 }
 
-/// Rewrites every operation builder's `send()` in the top-level `builder` module; returns how many.
+/// Rewrites every operation builder's `send()` in the top-level `builder` module so that its errors
+/// are the SDK's, as values; returns how many.
 pub fn one_error_type(file: &mut syn::File) -> Result<usize, String> {
     let builders = module_mut(&mut file.items, "builder")
         .ok_or("the generated code has no `builder` module")?;
     let mut count = 0;
     for items in impl_fns(builders) {
-        let Some(at) = items
-            .iter()
-            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
-        else {
-            continue;
-        };
-        let ImplItem::Fn(original) = &items[at] else {
-            unreachable!("position found a fn");
-        };
-        let (public, generated) = split_send(original)?;
-        items[at] = ImplItem::Fn(public);
-        items.insert(at + 1, ImplItem::Fn(generated));
-        count += 1;
+        for item in items.iter_mut() {
+            if let ImplItem::Fn(send) = item
+                && send.sig.ident == "send"
+            {
+                errors_as_values(send).map_err(|e| format!("an operation's `send()` {e}"))?;
+                count += 1;
+            }
+        }
     }
     Ok(count)
 }
 
-/// The public `send()` over the SDK's error type, and progenitor's body as `send_generated`.
-fn split_send(original: &ImplItemFn) -> Result<(ImplItemFn, ImplItemFn), String> {
-    let success = success_type(&original.sig.output).ok_or_else(|| {
-        "an operation's `send()` does not return `Result<ResponseValue<T>, Error<E>>`".to_string()
-    })?;
-    if !matches!(original.sig.inputs.first(), Some(FnArg::Receiver(r)) if matches!(r.kind, syn::ReceiverKind::Value))
-        || original.sig.inputs.len() != 1
+/// progenitor's `send()` over `progenitor_client::Error<E>`, rewritten over `crate::Error`.
+fn errors_as_values(send: &mut ImplItemFn) -> Result<(), String> {
+    let success = success_type(&send.sig.output)
+        .ok_or("does not return `Result<ResponseValue<T>, Error<E>>`")?
+        .clone();
+    if !matches!(send.sig.inputs.first(), Some(FnArg::Receiver(r)) if matches!(r.kind, syn::ReceiverKind::Value))
+        || send.sig.inputs.len() != 1
     {
-        return Err("an operation's `send()` does not take `self` alone".into());
+        return Err("does not take `self` alone".into());
     }
-    let mut generated = original.clone();
-    generated.attrs.clear();
-    generated.vis = syn::Visibility::Inherited;
-    generated.sig.ident = parse_quote!(send_generated);
-    generated
-        .sig
-        .inputs
-        .push(parse_quote!(context: &mut crate::error::DecodeContext));
-    let after = generated
-        .block
-        .stmts
-        .iter()
-        .position(is_let_response)
-        .ok_or("an operation's `send()` has no `let response = result?;`")?;
-    generated
-        .block
-        .stmts
-        .insert(after + 1, parse_quote!(context.record(&response);));
-
-    let attrs = &original.attrs;
-    let public: ImplItemFn = parse_quote! {
-        #(#attrs)*
-        ///
-        ///Fails with the SDK's [`crate::Error`], whatever went wrong: see its `code()`,
-        ///`message()`, `status()`, `request_id()` and `is_*()` predicates.
-        pub async fn send(self) -> crate::Result<ResponseValue<#success>> {
-            let mut context = crate::error::DecodeContext::default();
-            let result = self.send_generated(&mut context).await;
-            context.finish(result)
+    send.sig.output = parse_quote!(-> crate::Result<ResponseValue<#success>>);
+    send.attrs.push(parse_quote!(#[doc = ""]));
+    send.attrs.push(parse_quote!(
+        #[doc = "Fails with the SDK's [`crate::Error`], whatever went wrong: see its `kind()`,"]
+    ));
+    send.attrs.push(parse_quote!(
+        #[doc = "`code()`, `message()`, `status()`, `request_id()` and `is_*()` predicates."]
+    ));
+    let mut hooks = Vec::new();
+    let mut stmts = Vec::with_capacity(send.block.stmts.len());
+    for mut stmt in std::mem::take(&mut send.block.stmts) {
+        let hook = hook_call(&stmt);
+        match hook {
+            Some("pre") => {
+                stmts.push(parse_quote!(crate::hooks::pre(client, &mut request, &info)?;))
+            }
+            Some("exec") => stmts.push(parse_quote!(
+                let response = crate::hooks::exec(client, request, &info).await?;
+            )),
+            Some(_) => {}                        // `post`: the SDK has no such step
+            None if is_let_response(&stmt) => {} // `exec` returned the response already
+            None => {
+                own_invalid_request(&mut stmt);
+                stmts.push(stmt);
+            }
         }
+        hooks.extend(hook);
+    }
+    if hooks != ["pre", "exec", "post"] {
+        return Err(format!(
+            "calls the hooks {hooks:?}, not `pre`, `exec`, `post`"
+        ));
+    }
+    let Some(Stmt::Expr(syn::Expr::Match(answer), None)) = stmts.last_mut() else {
+        return Err("does not end with a `match` on the response status".into());
     };
-    Ok((public, generated))
+    success_arms(answer)?;
+    send.block.stmts = stmts;
+    Ok(())
 }
 
+/// The hook `client.<hook>(…)` a statement calls: `client.pre(…).await?;`,
+/// `let result = client.exec(…).await;`, `client.post(…).await?;`.
+fn hook_call(stmt: &Stmt) -> Option<&'static str> {
+    let expr = match stmt {
+        Stmt::Expr(expr, _) => expr,
+        Stmt::Local(local) => &*local.init.as_ref()?.expr,
+        _ => return None,
+    };
+    let mut expr = expr;
+    loop {
+        expr = match expr {
+            syn::Expr::Try(e) => &e.expr,
+            syn::Expr::Await(e) => &e.base,
+            _ => break,
+        };
+    }
+    let syn::Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    let on_client = matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("client"));
+    let hook = ["pre", "exec", "post"]
+        .into_iter()
+        .find(|hook| call.method == hook);
+    on_client.then_some(hook).flatten()
+}
+
+/// `x.map_err(Error::InvalidRequest)?` (progenitor's error for a bad argument) becomes
+/// `x.map_err(crate::Error::InvalidRequest)?`.
+fn own_invalid_request(stmt: &mut Stmt) {
+    let Stmt::Local(local) = stmt else {
+        return;
+    };
+    let Some(init) = local.init.as_mut() else {
+        return;
+    };
+    let syn::Expr::Try(tried) = &mut *init.expr else {
+        return;
+    };
+    let syn::Expr::MethodCall(call) = &mut *tried.expr else {
+        return;
+    };
+    if call.method != "map_err" || call.args.len() != 1 {
+        return;
+    }
+    if let Some(syn::Expr::Path(p)) = call.args.first_mut()
+        && p.path.segments.len() == 2
+        && p.path.segments[0].ident == "Error"
+        && p.path.segments[1].ident == "InvalidRequest"
+    {
+        p.path = parse_quote!(crate::Error::InvalidRequest);
+    }
+}
+
+/// Keeps the success arms of the final `match` (a JSON body decoded by `crate::error::json`, a
+/// stream as it is), drops the error-status arms the pipeline never reaches, and reports any other
+/// status as `crate::error::undocumented`.
+fn success_arms(answer: &mut syn::ExprMatch) -> Result<(), String> {
+    let mut kept = Vec::new();
+    for mut arm in std::mem::take(&mut answer.arms) {
+        let body = unblock(&arm.body);
+        if matches!(arm.pat, syn::Pat::Wild(_)) {
+            *arm.body = parse_quote!(Err(crate::error::undocumented(response)));
+        } else if is_call_of(body, &["Err"]) {
+            continue; // `Err(Error::ErrorResponse(…))`: `exec` returned every error already
+        } else if matches!(body, syn::Expr::Await(a) if is_call_of(&a.base, &["ResponseValue", "from_response"]))
+        {
+            *arm.body = parse_quote!(crate::error::json(response).await);
+        } else if !is_call_of(body, &["Ok"]) {
+            return Err("has a response arm of an unknown shape".into());
+        }
+        kept.push(arm);
+    }
+    if !kept.iter().any(|arm| matches!(arm.pat, syn::Pat::Wild(_))) {
+        return Err("has no `_` arm in its `match` on the response status".into());
+    }
+    answer.arms = kept;
+    Ok(())
+}
+
+/// The expression of a block that holds nothing else (`{ Err(…) }`), else `expr` itself.
+fn unblock(expr: &syn::Expr) -> &syn::Expr {
+    match expr {
+        syn::Expr::Block(b) => match b.block.stmts.as_slice() {
+            [Stmt::Expr(inner, None)] => unblock(inner),
+            _ => expr,
+        },
+        _ => expr,
+    }
+}
+
+/// `expr` is a call of the function at `path` (`Err(…)`, `ResponseValue::from_response(…)`).
+fn is_call_of(expr: &syn::Expr, path: &[&str]) -> bool {
+    let syn::Expr::Call(call) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(f) = &*call.func else {
+        return false;
+    };
+    f.path.segments.len() == path.len()
+        && f.path.segments.iter().zip(path).all(|(s, p)| s.ident == p)
+}
+
+/// Removes progenitor's compile-time check that the client implements `ClientHooks`
+/// (`const _: () = { fn assert_client_hooks() where Client: ClientHooks<…> {} };`): the generated
+/// code calls the SDK's own steps instead. Returns how many were removed (one).
+pub fn no_hooks_assertion(file: &mut syn::File) -> Result<usize, String> {
+    let before = file.items.len();
+    file.items.retain(|item| {
+        let Item::Const(c) = item else {
+            return true;
+        };
+        let syn::Expr::Block(block) = &*c.expr else {
+            return true;
+        };
+        !block.block.stmts.iter().any(
+            |stmt| matches!(stmt, Stmt::Item(Item::Fn(f)) if f.sig.ident == "assert_client_hooks"),
+        )
+    });
+    match before - file.items.len() {
+        1 => Ok(1),
+        n => Err(format!(
+            "expected progenitor's one `assert_client_hooks` check, found {n}"
+        )),
+    }
+}
 /// `T` of `-> Result<ResponseValue<T>, Error<E>>`.
 fn success_type(output: &ReturnType) -> Option<&Type> {
     let ReturnType::Type(_, ty) = output else {
