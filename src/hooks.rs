@@ -449,12 +449,10 @@ type AuthFailure = (reqwest::Result<reqwest::Response>, Option<Outcome>);
 async fn authenticate(state: &State, request: &mut reqwest::Request) -> Result<(), AuthFailure> {
     match &state.auth {
         Auth::AkSk { keys, domain_id } => {
-            let keys = keys.current(&state.clock).await.map_err(|e| {
-                auth_failure(
-                    e,
-                    "cannot obtain credentials from the instance metadata service",
-                )
-            })?;
+            let keys = keys
+                .current(&state.clock)
+                .await
+                .map_err(|e| auth_failure(e, &keys.failure()))?;
             let domain_id = domain_id
                 .get(&keys, &state.clock)
                 .await

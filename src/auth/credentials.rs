@@ -1,16 +1,22 @@
-//! Credentials: permanent AK/SK, temporary AK/SK with a security token, an ECS instance's temporary
-//! credentials from the metadata service, an IAM password login, or a ready IAM token; taken
-//! explicitly or from the environment variables and profile file Huawei's SDKs read (the provider
-//! chain is in [`super::chain`]).
+//! Credentials: permanent AK/SK, temporary AK/SK with a security token, temporary keys exchanged
+//! for an OIDC id token (STS), a federated identity's id token (IAM) or a CCE pod identity, an ECS
+//! instance's temporary credentials from the metadata service, keys from a provider of yours, an
+//! IAM password login, or a ready IAM token; taken explicitly or from the environment variables and
+//! profile file Huawei's SDKs read (the provider chain is in [`super::chain`]).
 //!
-//! `Debug` of every type here redacts secrets (SK, password, token, security token).
+//! `Debug` of every type here redacts secrets (SK, password, tokens, id tokens, security token).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::federated::{ENV_ID_TOKEN_FILE, ENV_IDP_ID, FederatedIdentity};
 use super::metadata::InstanceMetadata;
+use super::oidc::OidcSts;
+use super::pod_identity::PodIdentity;
+use super::provider::{FromProvider, ProvideCredentials};
 use super::signer::Signer;
 
 /// Environment variable of the access key.
@@ -21,7 +27,8 @@ pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Environment variable of the account (domain) id.
 pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
-/// Environment variable of the IAM endpoint (token login).
+/// Environment variable of the IAM endpoint (password logins, the account id lookup, federated
+/// identity).
 pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 /// Environment variable naming the credentials profile file (default `~/.huaweicloud/credentials`).
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
@@ -38,6 +45,32 @@ pub enum Credentials {
     /// Temporary AK/SK of the ECS instance the program runs on, from its metadata service
     /// (see [`Credentials::from_instance_metadata`]).
     InstanceMetadata(InstanceMetadata),
+    /// Temporary AK/SK from STS for an OIDC id token ([`super::oidc`]).
+    OidcSts(OidcSts),
+    /// Temporary AK/SK from IAM for a federated identity's id token ([`super::federated`]).
+    Federated(FederatedIdentity),
+    /// Temporary AK/SK of a CCE pod identity ([`super::pod_identity`]).
+    PodIdentity(PodIdentity),
+    /// AK/SK from a provider of yours ([`Credentials::from_provider`]).
+    Provider(FromProvider),
+}
+
+impl From<OidcSts> for Credentials {
+    fn from(oidc: OidcSts) -> Self {
+        Credentials::OidcSts(oidc)
+    }
+}
+
+impl From<FederatedIdentity> for Credentials {
+    fn from(identity: FederatedIdentity) -> Self {
+        Credentials::Federated(identity)
+    }
+}
+
+impl From<PodIdentity> for Credentials {
+    fn from(pod: PodIdentity) -> Self {
+        Credentials::PodIdentity(pod)
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -47,6 +80,10 @@ impl fmt::Debug for Credentials {
             Credentials::Password(p) => f.debug_tuple("Password").field(p).finish(),
             Credentials::Token(_) => f.write_str("Token([redacted])"),
             Credentials::InstanceMetadata(m) => f.debug_tuple("InstanceMetadata").field(m).finish(),
+            Credentials::OidcSts(o) => f.debug_tuple("OidcSts").field(o).finish(),
+            Credentials::Federated(i) => f.debug_tuple("Federated").field(i).finish(),
+            Credentials::PodIdentity(p) => f.debug_tuple("PodIdentity").field(p).finish(),
+            Credentials::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
         }
     }
 }
@@ -58,6 +95,7 @@ impl Credentials {
             signer: Signer::new(access_key, secret_key),
             security_token: None,
             domain_id: None,
+            iam_endpoint: None,
         })
     }
 
@@ -71,6 +109,7 @@ impl Credentials {
             signer: Signer::new(access_key, secret_key),
             security_token: Some(SecretString::from(security_token.into())),
             domain_id: None,
+            iam_endpoint: None,
         })
     }
 
@@ -105,6 +144,14 @@ impl Credentials {
         Credentials::InstanceMetadata(InstanceMetadata::default())
     }
 
+    /// Keys from `provider`: asked for before the first call, again when less than the refresh
+    /// margin (40 minutes, [`Credentials::with_refresh_margin`]) is left before they expire or the
+    /// service refuses them, once for all the calls waiting meanwhile
+    /// ([`super::provider::ProvideCredentials`]).
+    pub fn from_provider(provider: impl ProvideCredentials + 'static) -> Self {
+        Credentials::Provider(FromProvider::new(Arc::new(provider)))
+    }
+
     /// The metadata service URL of [`Credentials::from_instance_metadata`] (e.g. a local stand-in in
     /// tests).
     pub fn with_metadata_endpoint(mut self, url: impl Into<String>) -> Self {
@@ -114,21 +161,63 @@ impl Credentials {
         self
     }
 
-    /// How long before they expire instance credentials are fetched again (default 40 minutes).
-    pub fn with_metadata_refresh_margin(mut self, margin: Duration) -> Self {
-        if let Credentials::InstanceMetadata(m) = &mut self {
-            m.refresh_margin = margin;
+    /// How long before they expire instance credentials are fetched again (default 40 minutes);
+    /// the same as [`Credentials::with_refresh_margin`].
+    pub fn with_metadata_refresh_margin(self, margin: Duration) -> Self {
+        self.with_refresh_margin(margin)
+    }
+
+    /// How long before they expire temporary keys (instance metadata, OIDC STS, federated
+    /// identity, pod identity, a provider's) are asked for again (default 40 minutes, as Huawei's
+    /// SDKs).
+    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
+        if let Some(m) = self.refresh_margin_mut() {
+            *m = margin;
         }
         self
     }
 
-    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and instance credentials.
-    /// Without it, the id is looked up through IAM on the first call (once per client).
+    fn refresh_margin_mut(&mut self) -> Option<&mut Duration> {
+        match self {
+            Credentials::InstanceMetadata(m) => Some(&mut m.refresh_margin),
+            Credentials::OidcSts(o) => Some(&mut o.refresh_margin),
+            Credentials::Federated(i) => Some(&mut i.refresh_margin),
+            Credentials::PodIdentity(p) => Some(&mut p.refresh_margin),
+            Credentials::Provider(p) => Some(&mut p.refresh_margin),
+            Credentials::AkSk(_) | Credentials::Password(_) | Credentials::Token(_) => None,
+        }
+    }
+
+    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and temporary keys. Without
+    /// it, the id is looked up through IAM on the first call (once per client); OIDC credentials
+    /// take the account of their agency URN.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        if let Some(d) = self.domain_id_mut() {
+            *d = Some(domain_id.into());
+        }
+        self
+    }
+
+    fn domain_id_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Credentials::AkSk(c) => Some(&mut c.domain_id),
+            Credentials::InstanceMetadata(m) => Some(&mut m.domain_id),
+            Credentials::OidcSts(o) => Some(&mut o.domain_id),
+            Credentials::Federated(i) => Some(&mut i.domain_id),
+            Credentials::PodIdentity(p) => Some(&mut p.domain_id),
+            Credentials::Provider(p) => Some(&mut p.domain_id),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
+    }
+
+    /// Sets the IAM endpoint of AK/SK credentials (the account id lookup) and of a federated
+    /// identity (its exchange too), as the profile file's `iam_endpoint` does. The builder's
+    /// [`crate::ClientBuilder::iam_endpoint`] wins over it.
+    pub fn with_iam_endpoint(mut self, url: impl Into<String>) -> Self {
         match &mut self {
-            Credentials::AkSk(c) => c.domain_id = Some(domain_id.into()),
-            Credentials::InstanceMetadata(m) => m.domain_id = Some(domain_id.into()),
-            Credentials::Password(_) | Credentials::Token(_) => {}
+            Credentials::AkSk(c) => c.iam_endpoint = Some(url.into()),
+            Credentials::Federated(i) => i.iam_endpoint = Some(url.into()),
+            _ => {}
         }
         self
     }
@@ -141,35 +230,45 @@ impl Credentials {
         self
     }
 
-    /// Credentials from `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN` and `_DOMAIN_ID`; `Ok(None)` when
-    /// no AK is set, an error when only one of AK and SK is.
-    pub fn from_env() -> Result<Option<Self>, crate::Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`Credentials::from_env`], reading variables through `lookup` (for tests and
-    /// configuration systems).
+    /// The environment step of the chain, reading variables through `lookup`:
+    /// `HUAWEICLOUD_SDK_IDP_ID` and `_ID_TOKEN_FILE` (a federated identity, which wins), else
+    /// `HUAWEICLOUD_SDK_AK`, `_SK` and `_SECURITY_TOKEN`; with `_DOMAIN_ID` and `_IAM_ENDPOINT`.
+    /// `Ok(None)` when neither pair is set, an error when only half of one is.
+    /// [`Credentials::from_env`] is the whole chain but the profile file.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Self>, crate::Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let (ak, sk) = (get(ENV_AK), get(ENV_SK));
-        let creds = match (ak, sk) {
-            (None, None) => return Ok(None),
-            (Some(ak), Some(sk)) => match get(ENV_SECURITY_TOKEN) {
-                Some(token) => Credentials::temporary(ak, sk, token),
-                None => Credentials::ak_sk(ak, sk),
+        let creds = match (get(ENV_IDP_ID), get(ENV_ID_TOKEN_FILE)) {
+            (Some(idp_id), Some(file)) => FederatedIdentity::new(idp_id, file).into(),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(crate::Error::Config(format!(
+                    "a federated identity needs both {ENV_IDP_ID} and {ENV_ID_TOKEN_FILE}; only \
+                     one is set"
+                )));
+            }
+            (None, None) => match (ak, sk) {
+                (None, None) => return Ok(None),
+                (Some(ak), Some(sk)) => match get(ENV_SECURITY_TOKEN) {
+                    Some(token) => Credentials::temporary(ak, sk, token),
+                    None => Credentials::ak_sk(ak, sk),
+                },
+                (Some(_), None) => {
+                    return Err(crate::Error::Config(format!(
+                        "{ENV_AK} is set but {ENV_SK} is not"
+                    )));
+                }
+                (None, Some(_)) => {
+                    return Err(crate::Error::Config(format!(
+                        "{ENV_SK} is set but {ENV_AK} is not"
+                    )));
+                }
             },
-            (Some(_), None) => {
-                return Err(crate::Error::Config(format!(
-                    "{ENV_AK} is set but {ENV_SK} is not"
-                )));
-            }
-            (None, Some(_)) => {
-                return Err(crate::Error::Config(format!(
-                    "{ENV_SK} is set but {ENV_AK} is not"
-                )));
-            }
+        };
+        let creds = match get(ENV_IAM_ENDPOINT) {
+            Some(url) => creds.with_iam_endpoint(url),
+            None => creds,
         };
         Ok(Some(match get(ENV_DOMAIN_ID) {
             Some(id) => creds.with_domain_id(id),
@@ -206,8 +305,9 @@ impl Credentials {
     }
 
     /// Credentials from the text of a profile file in Huawei's INI format: the `[global]` section
-    /// (global services such as OSM), else `[basic]`, with `ak`, `sk`, optional `security_token` and
-    /// `domain_id`. `Ok(None)` when neither section has an AK.
+    /// (global services such as OSM), else `[basic]`, with `idp_id` and `id_token_file` (a
+    /// federated identity, which wins) or `ak`, `sk` and optional `security_token`; optional
+    /// `domain_id` and `iam_endpoint`. `Ok(None)` when neither section has an AK or an `idp_id`.
     pub fn from_profile(text: &str) -> Result<Option<Self>, String> {
         let mut sections: std::collections::HashMap<
             String,
@@ -229,10 +329,11 @@ impl Credentials {
                     .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
             }
         }
-        let Some(section) = ["global", "basic"]
-            .iter()
-            .find_map(|name| sections.get(*name).filter(|s| s.contains_key("ak")))
-        else {
+        let Some(section) = ["global", "basic"].iter().find_map(|name| {
+            sections
+                .get(*name)
+                .filter(|s| s.contains_key("ak") || s.contains_key("idp_id"))
+        }) else {
             return Ok(None);
         };
         Self::from_lookup(|name| {
@@ -241,6 +342,9 @@ impl Credentials {
                 ENV_SK => "sk",
                 ENV_SECURITY_TOKEN => "security_token",
                 ENV_DOMAIN_ID => "domain_id",
+                ENV_IAM_ENDPOINT => "iam_endpoint",
+                ENV_IDP_ID => "idp_id",
+                ENV_ID_TOKEN_FILE => "id_token_file",
                 _ => return None,
             };
             section.get(key).cloned()
@@ -260,11 +364,25 @@ impl Credentials {
         }
     }
 
-    /// The account (domain) id, for AK/SK and instance credentials that have one.
+    /// The account (domain) id, for AK/SK and temporary keys that have one set.
     pub fn domain_id(&self) -> Option<&str> {
         match self {
             Credentials::AkSk(c) => c.domain_id.as_deref(),
             Credentials::InstanceMetadata(m) => m.domain_id.as_deref(),
+            Credentials::OidcSts(o) => o.domain_id.as_deref(),
+            Credentials::Federated(i) => i.domain_id.as_deref(),
+            Credentials::PodIdentity(p) => p.domain_id.as_deref(),
+            Credentials::Provider(p) => p.domain_id.as_deref(),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
+    }
+
+    /// The IAM endpoint these credentials name (`iam_endpoint` of the profile file, or
+    /// [`Credentials::with_iam_endpoint`]).
+    pub(crate) fn iam_endpoint(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk(c) => c.iam_endpoint.as_deref(),
+            Credentials::Federated(i) => i.iam_endpoint.as_deref(),
             _ => None,
         }
     }
@@ -288,6 +406,7 @@ pub struct AkSkCredentials {
     pub(crate) signer: Signer,
     pub(crate) security_token: Option<SecretString>,
     pub(crate) domain_id: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
 }
 
 impl fmt::Debug for AkSkCredentials {
@@ -300,6 +419,7 @@ impl fmt::Debug for AkSkCredentials {
                 &self.security_token.as_ref().map(|_| "[redacted]"),
             )
             .field("domain_id", &self.domain_id)
+            .field("iam_endpoint", &self.iam_endpoint)
             .finish()
     }
 }
