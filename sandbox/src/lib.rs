@@ -54,10 +54,11 @@
 //! ## Modules
 //! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
 //! tokens, account lookup), `temporary` (the temporary keys issued), `metadata` (instance
-//! metadata), `sts` (OIDC), `federation` (IAM federated identity), `pod_identity`, `routes`
-//! (v1.0, v2, attachments, iRobot, examples), `store` (state), `persist` (the state file),
-//! `catalogue` (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`],
-//! `archive` (ZIP), `multipart`, `clock`, [`errors`].
+//! metadata), `sts` (OIDC), `federation` (IAM federated identity), `pod_identity`, `variables`
+//! (the environment that points a client at those), `routes` (v1.0, v2, attachments, iRobot,
+//! examples), `store` (state), `persist` (the state file), `catalogue` (products, problem types,
+//! …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive` (ZIP), `multipart`,
+//! `clock`, [`errors`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -79,6 +80,7 @@ mod server;
 mod store;
 mod sts;
 mod temporary;
+mod variables;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -92,6 +94,7 @@ use tokio::sync::watch;
 pub use auth::SandboxCredentials;
 pub use errors::OsmError;
 pub use faults::{Fault, Faults};
+pub use variables::Exchange;
 
 use faults::FaultState;
 use server::App;
