@@ -413,7 +413,7 @@ impl ClientBuilder {
                 (Arc::new(source), margin, domain_id)
             }
             Credentials::Federated(f) => {
-                let iam = self.iam_endpoint_url(f.iam_endpoint.as_deref())?;
+                let iam = self.iam_endpoint_url(iam.as_deref())?;
                 let (margin, domain_id) = (f.refresh_margin, f.domain_id.clone());
                 let source = FederatedSource::new(f, &iam, http.clone(), user_agent)?;
                 (Arc::new(source), margin, domain_id)

@@ -13,7 +13,8 @@
 //! | pod identity | `HC_CONTAINER_CREDENTIALS_FULL_URI`, `HC_CONTAINER_AUTHORIZATION_TOKEN_FILE` |
 //!
 //! Every step takes the account id from `HUAWEICLOUD_SDK_DOMAIN_ID` (OIDC also from its agency URN;
-//! the profile file from its `domain_id`).
+//! the profile file from its `domain_id`) and the IAM endpoint of its lookup from
+//! `HUAWEICLOUD_SDK_IAM_ENDPOINT` (the profile file from its `iam_endpoint`).
 
 use super::credentials::{self, Credentials};
 use super::federated::{ENV_ID_TOKEN_FILE, ENV_IDP_ID};
@@ -56,11 +57,16 @@ impl Credentials {
         lookup: &dyn Fn(&str) -> Option<String>,
         profile: bool,
     ) -> Result<Option<Self>, Error> {
-        let account = |found: Credentials| match lookup(credentials::ENV_DOMAIN_ID)
-            .filter(|v| !v.trim().is_empty())
-        {
-            Some(id) => found.with_domain_id(id),
-            None => found,
+        // The account id and the IAM endpoint of its lookup, for the steps that do not read them.
+        let account = |mut found: Credentials| {
+            let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+            if let Some(id) = get(credentials::ENV_DOMAIN_ID) {
+                found = found.with_domain_id(id);
+            }
+            if let Some(url) = get(credentials::ENV_IAM_ENDPOINT) {
+                found = found.with_iam_endpoint(url);
+            }
+            found
         };
         if let Some(oidc) = OidcSts::from_lookup(lookup)? {
             return Ok(Some(account(oidc.into())));

@@ -210,16 +210,27 @@ impl Credentials {
         }
     }
 
-    /// Sets the IAM endpoint of AK/SK credentials (the account id lookup) and of a federated
-    /// identity (its exchange too), as the profile file's `iam_endpoint` does. The builder's
-    /// [`crate::ClientBuilder::iam_endpoint`] wins over it.
+    /// Sets the IAM endpoint of the account id lookup (and of a federated identity's exchange),
+    /// as the profile file's `iam_endpoint` does; for every kind of AK/SK. The builder's
+    /// [`crate::ClientBuilder::iam_endpoint`] wins over it, and it wins over
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`.
     pub fn with_iam_endpoint(mut self, url: impl Into<String>) -> Self {
-        match &mut self {
-            Credentials::AkSk(c) => c.iam_endpoint = Some(url.into()),
-            Credentials::Federated(i) => i.iam_endpoint = Some(url.into()),
-            _ => {}
+        if let Some(e) = self.iam_endpoint_mut() {
+            *e = Some(url.into());
         }
         self
+    }
+
+    fn iam_endpoint_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Credentials::AkSk(c) => Some(&mut c.iam_endpoint),
+            Credentials::InstanceMetadata(m) => Some(&mut m.iam_endpoint),
+            Credentials::OidcSts(o) => Some(&mut o.iam_endpoint),
+            Credentials::Federated(i) => Some(&mut i.iam_endpoint),
+            Credentials::PodIdentity(p) => Some(&mut p.iam_endpoint),
+            Credentials::Provider(p) => Some(&mut p.iam_endpoint),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
     }
 
     /// Sets the scope of the token of a password login (default: the user's account, by name).
@@ -382,8 +393,12 @@ impl Credentials {
     pub(crate) fn iam_endpoint(&self) -> Option<&str> {
         match self {
             Credentials::AkSk(c) => c.iam_endpoint.as_deref(),
+            Credentials::InstanceMetadata(m) => m.iam_endpoint.as_deref(),
+            Credentials::OidcSts(o) => o.iam_endpoint.as_deref(),
             Credentials::Federated(i) => i.iam_endpoint.as_deref(),
-            _ => None,
+            Credentials::PodIdentity(p) => p.iam_endpoint.as_deref(),
+            Credentials::Provider(p) => p.iam_endpoint.as_deref(),
+            Credentials::Password(_) | Credentials::Token(_) => None,
         }
     }
 }

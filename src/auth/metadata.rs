@@ -53,6 +53,7 @@ pub struct InstanceMetadata {
     pub(crate) endpoint: Option<String>,
     pub(crate) refresh_margin: Duration,
     pub(crate) domain_id: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
 }
 
 impl Default for InstanceMetadata {
@@ -61,6 +62,7 @@ impl Default for InstanceMetadata {
             endpoint: None,
             refresh_margin: DEFAULT_METADATA_REFRESH_MARGIN,
             domain_id: None,
+            iam_endpoint: None,
         }
     }
 }

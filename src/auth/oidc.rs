@@ -93,6 +93,7 @@ pub struct OidcSts {
     pub(crate) policy_ids: Vec<String>,
     pub(crate) sts_endpoint: Option<String>,
     pub(crate) domain_id: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
     pub(crate) refresh_margin: Duration,
 }
 
@@ -135,6 +136,7 @@ impl OidcSts {
             policy_ids: Vec::new(),
             sts_endpoint: None,
             domain_id: None,
+            iam_endpoint: None,
             refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
         }
     }
@@ -267,6 +269,7 @@ impl fmt::Debug for OidcSts {
             .field("policy_ids", &self.policy_ids)
             .field("sts_endpoint", &self.sts_endpoint)
             .field("domain_id", &self.domain_id)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("refresh_margin", &self.refresh_margin)
             .finish()
     }

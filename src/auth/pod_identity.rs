@@ -32,6 +32,7 @@ pub struct PodIdentity {
     pub(crate) uri: String,
     pub(crate) token_file: PathBuf,
     pub(crate) domain_id: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
     pub(crate) refresh_margin: Duration,
 }
 
@@ -43,6 +44,7 @@ impl PodIdentity {
             uri: uri.into(),
             token_file: token_file.into(),
             domain_id: None,
+            iam_endpoint: None,
             refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
         }
     }

@@ -131,6 +131,7 @@ impl fmt::Debug for AccessKeys {
 pub struct FromProvider {
     pub(crate) provider: SharedProvider,
     pub(crate) domain_id: Option<String>,
+    pub(crate) iam_endpoint: Option<String>,
     pub(crate) refresh_margin: Duration,
 }
 
@@ -140,6 +141,7 @@ impl FromProvider {
         FromProvider {
             provider,
             domain_id: None,
+            iam_endpoint: None,
             refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
         }
     }
@@ -150,6 +152,7 @@ impl fmt::Debug for FromProvider {
         f.debug_struct("FromProvider")
             .field("provider", &self.provider)
             .field("domain_id", &self.domain_id)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("refresh_margin", &self.refresh_margin)
             .finish()
     }

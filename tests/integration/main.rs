@@ -30,6 +30,7 @@ mod e2e_auth_faults;
 mod e2e_credentials;
 mod e2e_faults;
 mod e2e_sandbox;
+mod e2e_temporary_credentials;
 mod environment;
 mod hand_feel;
 mod paging;
