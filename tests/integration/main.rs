@@ -35,6 +35,7 @@ mod environment;
 mod hand_feel;
 mod paging;
 mod properties;
+mod python_sdk;
 mod quickstart;
 mod raw;
 mod reliability;
