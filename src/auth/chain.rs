@@ -182,4 +182,107 @@ mod tests {
         let err = chain(&[("HOME", home), (ENV_INSTANCE_METADATA, "maybe")]).unwrap_err();
         assert!(err.to_string().contains(ENV_INSTANCE_METADATA), "{err}");
     }
+
+    #[test]
+    fn oidc_comes_first_and_pod_identity_last() {
+        let home = tempfile::tempdir().unwrap(); // no .huaweicloud/credentials in it
+        let home = home.path().to_str().unwrap();
+        let oidc = [
+            (oidc::ENV_OIDC_PROVIDER_URN, "iam::acct:identityProvider:p"),
+            (oidc::ENV_OIDC_AGENCY_URN, "iam::acct:agency:a"),
+            (oidc::ENV_OIDC_TOKEN_FILE, "/run/oidc"),
+        ];
+        let pod = [
+            (
+                pod_identity::ENV_CONTAINER_CREDENTIALS_FULL_URI,
+                "http://127.0.0.1:1/c",
+            ),
+            (
+                pod_identity::ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+                "/run/pod",
+            ),
+        ];
+        let ak_sk = [(credentials::ENV_AK, "AK"), (credentials::ENV_SK, "SK")];
+        let everything: Vec<_> = [("HOME", home), (ENV_INSTANCE_METADATA, "true")]
+            .into_iter()
+            .chain(oidc)
+            .chain(pod)
+            .chain(ak_sk)
+            .collect();
+        let c = chain(&everything).unwrap().unwrap();
+        assert!(matches!(c, Credentials::OidcSts(_)), "{c:?}");
+        assert_eq!(
+            c.domain_id(),
+            None,
+            "the agency URN's account is taken when building"
+        );
+
+        let c = chain(
+            &everything[..2]
+                .iter()
+                .copied()
+                .chain(pod)
+                .chain(ak_sk)
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(c.access_key(), Some("AK"));
+        let c = chain(
+            &everything[..2]
+                .iter()
+                .copied()
+                .chain(pod)
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(c, Credentials::InstanceMetadata(_)), "{c:?}");
+        let with_account: Vec<_> = [
+            ("HOME", home),
+            (credentials::ENV_DOMAIN_ID, "dom"),
+            (credentials::ENV_IAM_ENDPOINT, "http://127.0.0.1:2"),
+        ]
+        .into_iter()
+        .chain(pod)
+        .collect();
+        let c = chain(&with_account).unwrap().unwrap();
+        assert!(matches!(c, Credentials::PodIdentity(_)), "{c:?}");
+        assert_eq!(c.domain_id(), Some("dom"));
+        assert_eq!(c.iam_endpoint(), Some("http://127.0.0.1:2"));
+    }
+
+    #[test]
+    fn from_env_is_the_chain_without_the_profile_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = dir.path().join("credentials");
+        std::fs::write(&profile, "[global]\nak = FILE\nsk = f\n").unwrap();
+        let profile = profile.to_str().unwrap();
+        let lookup = |vars: Vec<(&'static str, String)>| {
+            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+        };
+        let file = vec![(credentials::ENV_CREDENTIALS_FILE, profile.to_string())];
+        assert!(
+            Credentials::from_env_with(lookup(file.clone()))
+                .unwrap()
+                .is_none()
+        );
+        let c = Credentials::from_chain_with(lookup(file.clone()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.access_key(), Some("FILE"));
+        let mut with_pod = file;
+        with_pod.push((
+            pod_identity::ENV_CONTAINER_CREDENTIALS_FULL_URI,
+            "http://x".into(),
+        ));
+        with_pod.push((
+            pod_identity::ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+            "/t".into(),
+        ));
+        let c = Credentials::from_env_with(lookup(with_pod))
+            .unwrap()
+            .unwrap();
+        assert!(matches!(c, Credentials::PodIdentity(_)), "{c:?}");
+    }
 }

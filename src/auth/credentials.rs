@@ -548,6 +548,7 @@ mod tests {
             Credentials::temporary("AK", "the-sk", "the-sec-token").with_domain_id("d"),
             Credentials::password("u", "the-password", "acct"),
             Credentials::token("the-token"),
+            OidcSts::new("p", "a", "the-token").into(),
         ];
         for c in all {
             let s = format!("{c:?}");
@@ -555,5 +556,42 @@ mod tests {
                 assert!(!s.contains(secret), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn a_federated_identity_wins_over_ak_sk_in_the_environment_and_the_profile() {
+        let c = Credentials::from_lookup(lookup(&[
+            (ENV_AK, "AK1"),
+            (ENV_SK, "SK1"),
+            (ENV_IDP_ID, "idp"),
+            (ENV_ID_TOKEN_FILE, "/run/token"),
+            (ENV_IAM_ENDPOINT, "http://127.0.0.1:1"),
+            (ENV_DOMAIN_ID, "dom"),
+        ]))
+        .unwrap()
+        .unwrap();
+        let Credentials::Federated(f) = &c else {
+            panic!("federated expected: {c:?}")
+        };
+        assert_eq!(
+            (f.idp_id.as_str(), f.id_token_file.to_str()),
+            ("idp", Some("/run/token"))
+        );
+        assert_eq!(c.iam_endpoint(), Some("http://127.0.0.1:1"));
+        assert_eq!(c.domain_id(), Some("dom"));
+        let err = Credentials::from_lookup(lookup(&[(ENV_IDP_ID, "idp")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_ID_TOKEN_FILE), "{err}");
+
+        let text =
+            "[global]\nidp_id = idp\nid_token_file = /run/token\niam_endpoint = http://iam\n";
+        let c = Credentials::from_profile(text).unwrap().unwrap();
+        assert!(matches!(c, Credentials::Federated(_)), "{c:?}");
+        assert_eq!(c.iam_endpoint(), Some("http://iam"));
+        let c = Credentials::from_profile("[basic]\nak=B\nsk=b\niam_endpoint=http://iam\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.iam_endpoint(), Some("http://iam"));
+        let err = Credentials::from_profile("[global]\nidp_id = idp\n").unwrap_err();
+        assert!(err.contains("id_token_file"), "{err}");
     }
 }
