@@ -30,7 +30,7 @@ pub(crate) fn credentials(app: &App, parts: &Parts) -> Response<Body> {
             401,
             &json!({
                 "error_code": "PodIdentity.0401",
-                "error_msg": "the Authorization header (the pod's service account token) is missing",
+                "error_msg": "the Authorization header (the pod's token) is missing",
             }),
         );
     }

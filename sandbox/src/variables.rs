@@ -35,8 +35,9 @@ impl Sandbox {
     ///   `HUAWEICLOUD_OIDC_TOKEN_FILE`, `HUAWEICLOUD_SDK_STS_ENDPOINT`;
     /// * federated: `HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`,
     ///   `HUAWEICLOUD_SDK_IAM_ENDPOINT` (also where the account id is looked up);
-    /// * pod identity: `HC_CONTAINER_CREDENTIALS_FULL_URI`, `HC_CONTAINER_AUTHORIZATION_TOKEN_FILE`,
-    ///   and `HUAWEICLOUD_SDK_IAM_ENDPOINT` for the account id lookup (a pod names no account).
+    /// * pod identity: `HC_CONTAINER_CREDENTIALS_FULL_URI`,
+    ///   `HC_CONTAINER_AUTHORIZATION_TOKEN_FILE`, and `HUAWEICLOUD_SDK_IAM_ENDPOINT` for the account
+    ///   id lookup (a pod names no account).
     pub fn credential_variables(
         &self,
         exchange: Exchange,

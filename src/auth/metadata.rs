@@ -7,8 +7,8 @@
 //!    session) answers `{"credential":{"access","secret","securitytoken","expires_at"}}`; a 401 opens
 //!    a new session once (unless the instance has no agency);
 //! 3. the client uses the keys until less than the refresh margin (40 minutes) is left before
-//!    `expires_at`, then fetches new ones ([`super::keys`]: concurrent refreshes wait for one
-//!    fetch).
+//!    `expires_at`, then fetches new ones (as it does every provider's keys: concurrent refreshes
+//!    wait for one fetch).
 //!
 //! Nothing is sent to the metadata service unless the user asked for these credentials
 //! ([`crate::Credentials::from_instance_metadata`], or `HUAWEICLOUD_SDK_INSTANCE_METADATA=true` for

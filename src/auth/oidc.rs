@@ -23,7 +23,8 @@ use super::exchange;
 use super::provider::{DEFAULT_KEYS_REFRESH_MARGIN, ProvideCredentials, ProvideFuture};
 use crate::error::Error;
 
-/// Environment variable of the identity provider's URN (`iam::{account_id}:identityProvider:{name}`).
+/// Environment variable of the identity provider's URN
+/// (`iam::{account_id}:identityProvider:{name}`).
 pub const ENV_OIDC_PROVIDER_URN: &str = "HUAWEICLOUD_OIDC_PROVIDER_URN";
 /// Environment variable of the agency's URN (`iam::{account_id}:agency:{name}`).
 pub const ENV_OIDC_AGENCY_URN: &str = "HUAWEICLOUD_OIDC_AGENCY_URN";
@@ -66,7 +67,8 @@ const STS_REGIONS: [&str; 12] = [
     "tr-west-1",
 ];
 
-/// The STS endpoint of a region in Huawei's table, e.g. `https://sts.ap-southeast-3.myhuaweicloud.com`.
+/// The STS endpoint of a region in Huawei's table, e.g.
+/// `https://sts.ap-southeast-3.myhuaweicloud.com`.
 pub fn sts_endpoint_of_region(region: &str) -> Option<String> {
     STS_REGIONS
         .contains(&region)

@@ -1,8 +1,9 @@
 //! Temporary keys of a CCE pod identity, from the agent Kubernetes points the pod at, as Huawei's
-//! Python SDK takes them (`PodIdentityCredentialProvider`): `POST {HC_CONTAINER_CREDENTIALS_FULL_URI}`
-//! with `Authorization: <the content of HC_CONTAINER_AUTHORIZATION_TOKEN_FILE>` and `{}`, answering
-//! `{"credentials":{"accessKeyId","secretAccessKey","securityToken","expiration"}}` (or any shape
-//! [`super::exchange::parse_keys`] reads).
+//! Python SDK takes them (`PodIdentityCredentialProvider`):
+//! `POST {HC_CONTAINER_CREDENTIALS_FULL_URI}` with
+//! `Authorization: <the content of HC_CONTAINER_AUTHORIZATION_TOKEN_FILE>` and `{}`, answering
+//! `{"credentials":{"accessKeyId","secretAccessKey","securityToken","expiration"}}` (or any other
+//! shape Huawei's SDKs read).
 //!
 //! The token file is read again at every exchange (Kubernetes rotates it). The agent is local to
 //! the node: requests bypass any proxy and time out after 5 seconds.

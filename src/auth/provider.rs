@@ -1,6 +1,6 @@
-//! Credentials providers: where AK/SK come from when they are not fixed. A provider gives permanent
-//! or temporary keys, with or without an expiry; the client keeps them, asks again before they expire
-//! (or when the service refuses them) and lets concurrent calls share one request
+//! Credentials providers: where AK/SK come from when they are not fixed. A provider gives
+//! permanent or temporary keys, with or without an expiry; the client keeps them, asks again before
+//! they expire (or when the service refuses them) and lets concurrent calls share one request
 //! ([`crate::Credentials::from_provider`]).
 //!
 //! The built-in temporary credentials (OIDC STS, federated identity, CCE pod identity, instance
@@ -25,7 +25,8 @@
 //!     }
 //! }
 //!
-//! let credentials = huaweicloud_osm::Credentials::from_provider(Vault).with_domain_id("account-id");
+//! let credentials =
+//!     huaweicloud_osm::Credentials::from_provider(Vault).with_domain_id("account-id");
 //! ```
 
 use std::fmt;
