@@ -368,15 +368,16 @@ impl ClientBuilder {
     ) -> Result<Auth, Error> {
         let env = |name: &str| std::env::var(name).ok();
         let user_agent = HeaderValue::from_static(USER_AGENT);
-        let iam = credentials.iam_endpoint().map(str::to_owned);
-        let (provider, margin, domain_id): (SharedProvider, _, _) = match credentials {
+        let mut settings = credentials.settings().cloned().unwrap_or_default();
+        let iam = settings.iam_endpoint.take();
+        let provider: SharedProvider = match credentials {
             Credentials::AkSk(c) => {
                 return Ok(Auth::AkSk {
                     keys: KeySource::Fixed(Arc::new(SigningKeys::new(
                         c.signer,
                         c.security_token.as_ref(),
                     )?)),
-                    domain_id: self.account_id(c.domain_id, iam.as_deref(), http)?,
+                    domain_id: self.account_id(settings.domain_id, iam.as_deref(), http)?,
                 });
             }
             Credentials::Token(t) => return Ok(Auth::Token(TokenSource::Static(t))),
@@ -392,8 +393,7 @@ impl ClientBuilder {
             Credentials::InstanceMetadata(m) => {
                 let endpoint = parse_http_url(&m.endpoint(env), "metadata endpoint")?;
                 let direct = self.direct_http(tls, METADATA_TIMEOUT)?;
-                let source = MetadataSource::new(endpoint, direct);
-                (Arc::new(source), m.refresh_margin, m.domain_id)
+                Arc::new(MetadataSource::new(endpoint, direct))
             }
             Credentials::OidcSts(o) => {
                 let region = self
@@ -402,33 +402,28 @@ impl ClientBuilder {
                     .map(|r| r.id().to_string())
                     .or_else(|| env(ENV_REGION).map(|r| r.trim().to_string()));
                 let sts = parse_http_url(&o.endpoint(region.as_deref(), env), "STS endpoint")?;
-                let domain_id = o
-                    .domain_id
-                    .clone()
-                    .or(o.agency_account().map(str::to_owned));
-                let (margin, source) = (
-                    o.refresh_margin,
-                    OidcStsSource::new(o, &sts, http.clone(), user_agent)?,
-                );
-                (Arc::new(source), margin, domain_id)
+                if settings.domain_id.is_none() {
+                    settings.domain_id = o.agency_account().map(str::to_owned);
+                }
+                Arc::new(OidcStsSource::new(o, &sts, http.clone(), user_agent)?)
             }
             Credentials::Federated(f) => {
                 let iam = self.iam_endpoint_url(iam.as_deref())?;
-                let (margin, domain_id) = (f.refresh_margin, f.domain_id.clone());
-                let source = FederatedSource::new(f, &iam, http.clone(), user_agent)?;
-                (Arc::new(source), margin, domain_id)
+                Arc::new(FederatedSource::new(f, &iam, http.clone(), user_agent)?)
             }
             Credentials::PodIdentity(p) => {
                 let url = parse_http_url(&p.uri, "pod identity URI")?;
                 let direct = self.direct_http(tls, POD_IDENTITY_TIMEOUT)?;
-                let source = PodIdentitySource::new(url, p.token_file, direct);
-                (Arc::new(source), p.refresh_margin, p.domain_id)
+                Arc::new(PodIdentitySource::new(url, p.token_file, direct))
             }
-            Credentials::Provider(p) => (p.provider, p.refresh_margin, p.domain_id),
+            Credentials::Provider(p) => p.provider,
         };
         Ok(Auth::AkSk {
-            keys: KeySource::Provided(Box::new(ProvidedKeys::new(provider, margin))),
-            domain_id: self.account_id(domain_id, iam.as_deref(), http)?,
+            keys: KeySource::Provided(Box::new(ProvidedKeys::new(
+                provider,
+                settings.refresh_margin,
+            ))),
+            domain_id: self.account_id(settings.domain_id, iam.as_deref(), http)?,
         })
     }
 

@@ -249,7 +249,10 @@ mod tests {
         let c = chain(&with_account).unwrap().unwrap();
         assert!(matches!(c, Credentials::PodIdentity(_)), "{c:?}");
         assert_eq!(c.domain_id(), Some("dom"));
-        assert_eq!(c.iam_endpoint(), Some("http://127.0.0.1:2"));
+        assert_eq!(
+            c.settings().unwrap().iam_endpoint.as_deref(),
+            Some("http://127.0.0.1:2")
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::federated::{ENV_ID_TOKEN_FILE, ENV_IDP_ID, FederatedIdentity};
 use super::metadata::InstanceMetadata;
 use super::oidc::OidcSts;
 use super::pod_identity::PodIdentity;
-use super::provider::{FromProvider, ProvideCredentials};
+use super::provider::{FromProvider, KeySettings, ProvideCredentials};
 use super::signer::Signer;
 
 /// Environment variable of the access key.
@@ -94,8 +94,7 @@ impl Credentials {
         Credentials::AkSk(AkSkCredentials {
             signer: Signer::new(access_key, secret_key),
             security_token: None,
-            domain_id: None,
-            iam_endpoint: None,
+            settings: KeySettings::default(),
         })
     }
 
@@ -108,8 +107,7 @@ impl Credentials {
         Credentials::AkSk(AkSkCredentials {
             signer: Signer::new(access_key, secret_key),
             security_token: Some(SecretString::from(security_token.into())),
-            domain_id: None,
-            iam_endpoint: None,
+            settings: KeySettings::default(),
         })
     }
 
@@ -171,43 +169,20 @@ impl Credentials {
     /// identity, pod identity, a provider's) are asked for again (default 40 minutes, as Huawei's
     /// SDKs).
     pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        if let Some(m) = self.refresh_margin_mut() {
-            *m = margin;
+        if let Some(s) = self.settings_mut() {
+            s.refresh_margin = margin;
         }
         self
-    }
-
-    fn refresh_margin_mut(&mut self) -> Option<&mut Duration> {
-        match self {
-            Credentials::InstanceMetadata(m) => Some(&mut m.refresh_margin),
-            Credentials::OidcSts(o) => Some(&mut o.refresh_margin),
-            Credentials::Federated(i) => Some(&mut i.refresh_margin),
-            Credentials::PodIdentity(p) => Some(&mut p.refresh_margin),
-            Credentials::Provider(p) => Some(&mut p.refresh_margin),
-            Credentials::AkSk(_) | Credentials::Password(_) | Credentials::Token(_) => None,
-        }
     }
 
     /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and temporary keys. Without
     /// it, the id is looked up through IAM on the first call (once per client); OIDC credentials
     /// take the account of their agency URN.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        if let Some(d) = self.domain_id_mut() {
-            *d = Some(domain_id.into());
+        if let Some(s) = self.settings_mut() {
+            s.domain_id = Some(domain_id.into());
         }
         self
-    }
-
-    fn domain_id_mut(&mut self) -> Option<&mut Option<String>> {
-        match self {
-            Credentials::AkSk(c) => Some(&mut c.domain_id),
-            Credentials::InstanceMetadata(m) => Some(&mut m.domain_id),
-            Credentials::OidcSts(o) => Some(&mut o.domain_id),
-            Credentials::Federated(i) => Some(&mut i.domain_id),
-            Credentials::PodIdentity(p) => Some(&mut p.domain_id),
-            Credentials::Provider(p) => Some(&mut p.domain_id),
-            Credentials::Password(_) | Credentials::Token(_) => None,
-        }
     }
 
     /// Sets the IAM endpoint of the account id lookup (and of a federated identity's exchange),
@@ -215,22 +190,10 @@ impl Credentials {
     /// [`crate::ClientBuilder::iam_endpoint`] wins over it, and it wins over
     /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`.
     pub fn with_iam_endpoint(mut self, url: impl Into<String>) -> Self {
-        if let Some(e) = self.iam_endpoint_mut() {
-            *e = Some(url.into());
+        if let Some(s) = self.settings_mut() {
+            s.iam_endpoint = Some(url.into());
         }
         self
-    }
-
-    fn iam_endpoint_mut(&mut self) -> Option<&mut Option<String>> {
-        match self {
-            Credentials::AkSk(c) => Some(&mut c.iam_endpoint),
-            Credentials::InstanceMetadata(m) => Some(&mut m.iam_endpoint),
-            Credentials::OidcSts(o) => Some(&mut o.iam_endpoint),
-            Credentials::Federated(i) => Some(&mut i.iam_endpoint),
-            Credentials::PodIdentity(p) => Some(&mut p.iam_endpoint),
-            Credentials::Provider(p) => Some(&mut p.iam_endpoint),
-            Credentials::Password(_) | Credentials::Token(_) => None,
-        }
     }
 
     /// Sets the scope of the token of a password login (default: the user's account, by name).
@@ -239,6 +202,31 @@ impl Credentials {
             p.scope = scope;
         }
         self
+    }
+
+    /// The settings every kind of AK/SK carries (`None` for IAM tokens).
+    pub(crate) fn settings(&self) -> Option<&KeySettings> {
+        match self {
+            Credentials::AkSk(c) => Some(&c.settings),
+            Credentials::InstanceMetadata(m) => Some(&m.settings),
+            Credentials::OidcSts(o) => Some(&o.settings),
+            Credentials::Federated(i) => Some(&i.settings),
+            Credentials::PodIdentity(p) => Some(&p.settings),
+            Credentials::Provider(p) => Some(&p.settings),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
+    }
+
+    fn settings_mut(&mut self) -> Option<&mut KeySettings> {
+        match self {
+            Credentials::AkSk(c) => Some(&mut c.settings),
+            Credentials::InstanceMetadata(m) => Some(&mut m.settings),
+            Credentials::OidcSts(o) => Some(&mut o.settings),
+            Credentials::Federated(i) => Some(&mut i.settings),
+            Credentials::PodIdentity(p) => Some(&mut p.settings),
+            Credentials::Provider(p) => Some(&mut p.settings),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
     }
 
     /// The environment step of the chain, reading variables through `lookup`:
@@ -377,29 +365,7 @@ impl Credentials {
 
     /// The account (domain) id, for AK/SK and temporary keys that have one set.
     pub fn domain_id(&self) -> Option<&str> {
-        match self {
-            Credentials::AkSk(c) => c.domain_id.as_deref(),
-            Credentials::InstanceMetadata(m) => m.domain_id.as_deref(),
-            Credentials::OidcSts(o) => o.domain_id.as_deref(),
-            Credentials::Federated(i) => i.domain_id.as_deref(),
-            Credentials::PodIdentity(p) => p.domain_id.as_deref(),
-            Credentials::Provider(p) => p.domain_id.as_deref(),
-            Credentials::Password(_) | Credentials::Token(_) => None,
-        }
-    }
-
-    /// The IAM endpoint these credentials name (`iam_endpoint` of the profile file, or
-    /// [`Credentials::with_iam_endpoint`]).
-    pub(crate) fn iam_endpoint(&self) -> Option<&str> {
-        match self {
-            Credentials::AkSk(c) => c.iam_endpoint.as_deref(),
-            Credentials::InstanceMetadata(m) => m.iam_endpoint.as_deref(),
-            Credentials::OidcSts(o) => o.iam_endpoint.as_deref(),
-            Credentials::Federated(i) => i.iam_endpoint.as_deref(),
-            Credentials::PodIdentity(p) => p.iam_endpoint.as_deref(),
-            Credentials::Provider(p) => p.iam_endpoint.as_deref(),
-            Credentials::Password(_) | Credentials::Token(_) => None,
-        }
+        self.settings()?.domain_id.as_deref()
     }
 }
 
@@ -420,8 +386,7 @@ pub(crate) fn profile_path(lookup: &dyn Fn(&str) -> Option<String>) -> Option<st
 pub struct AkSkCredentials {
     pub(crate) signer: Signer,
     pub(crate) security_token: Option<SecretString>,
-    pub(crate) domain_id: Option<String>,
-    pub(crate) iam_endpoint: Option<String>,
+    pub(crate) settings: KeySettings,
 }
 
 impl fmt::Debug for AkSkCredentials {
@@ -433,8 +398,8 @@ impl fmt::Debug for AkSkCredentials {
                 "security_token",
                 &self.security_token.as_ref().map(|_| "[redacted]"),
             )
-            .field("domain_id", &self.domain_id)
-            .field("iam_endpoint", &self.iam_endpoint)
+            .field("domain_id", &self.settings.domain_id)
+            .field("iam_endpoint", &self.settings.iam_endpoint)
             .finish()
     }
 }
@@ -476,6 +441,11 @@ pub enum TokenScope {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// The IAM endpoint credentials name.
+    fn iam_endpoint(c: &Credentials) -> Option<&str> {
+        c.settings()?.iam_endpoint.as_deref()
+    }
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars
@@ -577,7 +547,7 @@ mod tests {
             (f.idp_id.as_str(), f.id_token_file.to_str()),
             ("idp", Some("/run/token"))
         );
-        assert_eq!(c.iam_endpoint(), Some("http://127.0.0.1:1"));
+        assert_eq!(iam_endpoint(&c), Some("http://127.0.0.1:1"));
         assert_eq!(c.domain_id(), Some("dom"));
         let err = Credentials::from_lookup(lookup(&[(ENV_IDP_ID, "idp")])).unwrap_err();
         assert!(err.to_string().contains(ENV_ID_TOKEN_FILE), "{err}");
@@ -586,11 +556,11 @@ mod tests {
             "[global]\nidp_id = idp\nid_token_file = /run/token\niam_endpoint = http://iam\n";
         let c = Credentials::from_profile(text).unwrap().unwrap();
         assert!(matches!(c, Credentials::Federated(_)), "{c:?}");
-        assert_eq!(c.iam_endpoint(), Some("http://iam"));
+        assert_eq!(iam_endpoint(&c), Some("http://iam"));
         let c = Credentials::from_profile("[basic]\nak=B\nsk=b\niam_endpoint=http://iam\n")
             .unwrap()
             .unwrap();
-        assert_eq!(c.iam_endpoint(), Some("http://iam"));
+        assert_eq!(iam_endpoint(&c), Some("http://iam"));
         let err = Credentials::from_profile("[global]\nidp_id = idp\n").unwrap_err();
         assert!(err.contains("id_token_file"), "{err}");
     }

@@ -14,14 +14,13 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
 use super::exchange;
-use super::provider::{AccessKeys, DEFAULT_KEYS_REFRESH_MARGIN, ProvideCredentials, ProvideFuture};
+use super::provider::{AccessKeys, KeySettings, ProvideCredentials, ProvideFuture};
 use crate::error::{self, Error};
 
 /// Environment variable of the identity provider's id (with [`ENV_ID_TOKEN_FILE`]).
@@ -45,9 +44,7 @@ const SUBJECT_TOKEN_HEADER: &str = "x-subject-token";
 pub struct FederatedIdentity {
     pub(crate) idp_id: String,
     pub(crate) id_token_file: PathBuf,
-    pub(crate) iam_endpoint: Option<String>,
-    pub(crate) domain_id: Option<String>,
-    pub(crate) refresh_margin: Duration,
+    pub(crate) settings: KeySettings,
 }
 
 impl FederatedIdentity {
@@ -56,9 +53,7 @@ impl FederatedIdentity {
         FederatedIdentity {
             idp_id: idp_id.into(),
             id_token_file: id_token_file.into(),
-            iam_endpoint: None,
-            domain_id: None,
-            refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
+            settings: KeySettings::default(),
         }
     }
 }

@@ -22,7 +22,9 @@ use reqwest::header::HeaderValue;
 use tokio::sync::Mutex;
 
 use super::exchange;
-use super::provider::{AccessKeys, DEFAULT_KEYS_REFRESH_MARGIN, ProvideCredentials, ProvideFuture};
+use super::provider::{
+    AccessKeys, DEFAULT_KEYS_REFRESH_MARGIN, KeySettings, ProvideCredentials, ProvideFuture,
+};
 use crate::error::Error;
 
 /// Environment variable replacing the metadata service URL (`http://169.254.169.254`; ours).
@@ -48,23 +50,10 @@ const TOKEN_TTL_SECONDS: u32 = 6 * 3600;
 const NO_AGENCY: &str = "Please configure Cloud Service Agency first";
 
 /// Where and how [`crate::Credentials::from_instance_metadata`] takes temporary credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InstanceMetadata {
     pub(crate) endpoint: Option<String>,
-    pub(crate) refresh_margin: Duration,
-    pub(crate) domain_id: Option<String>,
-    pub(crate) iam_endpoint: Option<String>,
-}
-
-impl Default for InstanceMetadata {
-    fn default() -> Self {
-        InstanceMetadata {
-            endpoint: None,
-            refresh_margin: DEFAULT_METADATA_REFRESH_MARGIN,
-            domain_id: None,
-            iam_endpoint: None,
-        }
-    }
+    pub(crate) settings: KeySettings,
 }
 
 impl InstanceMetadata {

@@ -13,14 +13,13 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::exchange;
-use super::provider::{DEFAULT_KEYS_REFRESH_MARGIN, ProvideCredentials, ProvideFuture};
+use super::provider::{KeySettings, ProvideCredentials, ProvideFuture};
 use crate::error::Error;
 
 /// Environment variable of the identity provider's URN
@@ -94,9 +93,7 @@ pub struct OidcSts {
     pub(crate) policy: Option<String>,
     pub(crate) policy_ids: Vec<String>,
     pub(crate) sts_endpoint: Option<String>,
-    pub(crate) domain_id: Option<String>,
-    pub(crate) iam_endpoint: Option<String>,
-    pub(crate) refresh_margin: Duration,
+    pub(crate) settings: KeySettings,
 }
 
 impl OidcSts {
@@ -137,9 +134,7 @@ impl OidcSts {
             policy: None,
             policy_ids: Vec::new(),
             sts_endpoint: None,
-            domain_id: None,
-            iam_endpoint: None,
-            refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
+            settings: KeySettings::default(),
         }
     }
 
@@ -270,9 +265,7 @@ impl fmt::Debug for OidcSts {
             .field("policy", &self.policy.as_ref().map(|_| "[set]"))
             .field("policy_ids", &self.policy_ids)
             .field("sts_endpoint", &self.sts_endpoint)
-            .field("domain_id", &self.domain_id)
-            .field("iam_endpoint", &self.iam_endpoint)
-            .field("refresh_margin", &self.refresh_margin)
+            .field("settings", &self.settings)
             .finish()
     }
 }

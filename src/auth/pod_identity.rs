@@ -16,7 +16,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use secrecy::ExposeSecret;
 
 use super::exchange;
-use super::provider::{AccessKeys, DEFAULT_KEYS_REFRESH_MARGIN, ProvideCredentials, ProvideFuture};
+use super::provider::{AccessKeys, KeySettings, ProvideCredentials, ProvideFuture};
 use crate::error::Error;
 
 /// Environment variable of the agent's URL.
@@ -32,9 +32,7 @@ pub const POD_IDENTITY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct PodIdentity {
     pub(crate) uri: String,
     pub(crate) token_file: PathBuf,
-    pub(crate) domain_id: Option<String>,
-    pub(crate) iam_endpoint: Option<String>,
-    pub(crate) refresh_margin: Duration,
+    pub(crate) settings: KeySettings,
 }
 
 impl PodIdentity {
@@ -44,9 +42,7 @@ impl PodIdentity {
         PodIdentity {
             uri: uri.into(),
             token_file: token_file.into(),
-            domain_id: None,
-            iam_endpoint: None,
-            refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
+            settings: KeySettings::default(),
         }
     }
 

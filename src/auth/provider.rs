@@ -127,20 +127,18 @@ impl fmt::Debug for AccessKeys {
     }
 }
 
-/// Credentials from a provider of yours ([`crate::Credentials::from_provider`]).
-#[derive(Clone)]
-pub struct FromProvider {
-    pub(crate) provider: SharedProvider,
+/// What every kind of AK/SK credentials carries besides where its keys come from: the account id,
+/// the IAM endpoint of its lookup, and how early temporary keys are asked for again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeySettings {
     pub(crate) domain_id: Option<String>,
     pub(crate) iam_endpoint: Option<String>,
     pub(crate) refresh_margin: Duration,
 }
 
-impl FromProvider {
-    /// Credentials asked of `provider`.
-    pub(crate) fn new(provider: SharedProvider) -> Self {
-        FromProvider {
-            provider,
+impl Default for KeySettings {
+    fn default() -> Self {
+        KeySettings {
             domain_id: None,
             iam_endpoint: None,
             refresh_margin: DEFAULT_KEYS_REFRESH_MARGIN,
@@ -148,14 +146,20 @@ impl FromProvider {
     }
 }
 
-impl fmt::Debug for FromProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FromProvider")
-            .field("provider", &self.provider)
-            .field("domain_id", &self.domain_id)
-            .field("iam_endpoint", &self.iam_endpoint)
-            .field("refresh_margin", &self.refresh_margin)
-            .finish()
+/// Credentials from a provider of yours ([`crate::Credentials::from_provider`]).
+#[derive(Debug, Clone)]
+pub struct FromProvider {
+    pub(crate) provider: SharedProvider,
+    pub(crate) settings: KeySettings,
+}
+
+impl FromProvider {
+    /// Credentials asked of `provider`.
+    pub(crate) fn new(provider: SharedProvider) -> Self {
+        FromProvider {
+            provider,
+            settings: KeySettings::default(),
+        }
     }
 }
 
