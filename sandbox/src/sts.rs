@@ -72,28 +72,18 @@ fn exchange(app: &App, body: &[u8]) -> Result<Value, Refusal> {
             .ok_or_else(|| invalid("duration_seconds must be 900 to 43200".into()))?,
     };
     let account = &app.credentials.domain_id;
-    match urn_account(provider_urn, "identityProvider") {
-        Some(a) if a == account => {}
-        Some(_) => {
-            return Err((
-                404,
-                "STS5.1105",
-                format!("the identity provider '{provider_urn}' cannot be found"),
-            ));
-        }
-        None => return Err(invalid(format!("invalid provider_urn '{provider_urn}'"))),
-    }
-    let agency = match urn_account(agency_urn, "agency") {
-        Some(a) if a == account => agency_urn.rsplit(':').next().unwrap_or_default(),
-        Some(_) => {
-            return Err((
-                404,
-                "STS5.1106",
-                format!("the agency '{agency_urn}' cannot be found"),
-            ));
-        }
-        None => return Err(invalid(format!("invalid agency_urn '{agency_urn}'"))),
+    let named = |urn, kind, what, code| match urn_parts(urn, kind) {
+        Some((a, name)) if a == account => Ok(name),
+        Some(_) => Err((404, code, format!("the {what} '{urn}' cannot be found"))),
+        None => Err(invalid(format!("invalid {what} URN '{urn}'"))),
     };
+    named(
+        provider_urn,
+        "identityProvider",
+        "identity provider",
+        "STS5.1105",
+    )?;
+    let agency = named(agency_urn, "agency", "agency", "STS5.1106")?;
     let issued = temporary::issue(app, Some(Duration::from_secs(duration)));
     Ok(json!({
         "assumed_agency": {
@@ -109,11 +99,11 @@ fn exchange(app: &App, body: &[u8]) -> Result<Value, Refusal> {
     }))
 }
 
-/// The account of an IAM URN `iam::{account}:{kind}:{name}` (`None` when it is not one).
-fn urn_account<'a>(urn: &'a str, kind: &str) -> Option<&'a str> {
+/// The account and name of an IAM URN `iam::{account}:{kind}:{name}` (`None` when it is not one).
+fn urn_parts<'a>(urn: &'a str, kind: &str) -> Option<(&'a str, &'a str)> {
     match urn.split(':').collect::<Vec<_>>().as_slice() {
         ["iam", "", account, k, name] if *k == kind && !account.is_empty() && !name.is_empty() => {
-            Some(account)
+            Some((account, name))
         }
         _ => None,
     }
