@@ -22,9 +22,13 @@ use reqwest::header::HeaderValue;
 use crate::Client;
 use crate::auth::credentials::{self, Credentials};
 use crate::auth::domain::{DomainId, DomainLookup};
+use crate::auth::federated::FederatedSource;
 use crate::auth::iam::{DEFAULT_IAM_ENDPOINT, DEFAULT_REFRESH_MARGIN, LoginSource, TokenSource};
-use crate::auth::keys::{KeySource, SigningKeys};
+use crate::auth::keys::{KeySource, ProvidedKeys, SigningKeys};
 use crate::auth::metadata::{METADATA_TIMEOUT, MetadataSource};
+use crate::auth::oidc::OidcStsSource;
+use crate::auth::pod_identity::{POD_IDENTITY_TIMEOUT, PodIdentitySource};
+use crate::auth::provider::{ProvideCredentials, SharedProvider};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -148,11 +152,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Authenticates with these credentials (wins over the provider chain: environment, profile
-    /// file, instance metadata; see [`Credentials::from_chain`]).
+    /// Authenticates with these credentials (wins over the provider chain: OIDC STS, environment,
+    /// profile file, instance metadata, pod identity; see [`Credentials::from_chain`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
+    }
+
+    /// Authenticates with the keys of a provider of yours: the same as
+    /// `.credentials(Credentials::from_provider(provider))` (the account id from
+    /// [`ClientBuilder::domain_id`], `HUAWEICLOUD_SDK_DOMAIN_ID` or the IAM lookup).
+    pub fn credentials_provider(self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials(Credentials::from_provider(provider))
     }
 
     /// The account (domain) id sent as `X-Domain-Id` with AK/SK credentials (wins over the one in
@@ -163,7 +174,8 @@ impl ClientBuilder {
         self
     }
 
-    /// IAM endpoint for password logins and the account id lookup (default
+    /// IAM endpoint for password logins, the account id lookup and federated identities (wins over
+    /// the credentials' own, [`Credentials::with_iam_endpoint`]; default
     /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else `https://iam.myhuaweicloud.com`).
     pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
         self.iam_endpoint = Some(url.into());
@@ -228,9 +240,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to take credentials from the provider chain ([`Credentials::from_chain`]: the
-    /// `HUAWEICLOUD_SDK_*` variables, then the profile file `~/.huaweicloud/credentials`, then, when
-    /// enabled, the instance metadata service) when none were given (default true).
+    /// Whether to take credentials from the provider chain ([`Credentials::from_chain`]: OIDC STS,
+    /// the `HUAWEICLOUD_SDK_*` variables, the profile file `~/.huaweicloud/credentials`, the
+    /// instance metadata service when enabled, CCE pod identity) when none were given (default
+    /// true).
     pub fn credentials_from_env(mut self, enabled: bool) -> Self {
         self.from_env = Some(enabled);
         self
@@ -273,7 +286,7 @@ impl ClientBuilder {
     }
 
     /// Builds the client. Fails, without panicking, on any bad setting. Sends nothing: the account
-    /// id lookup, IAM logins and instance credentials happen on the first call that needs them.
+    /// id lookup, IAM logins and temporary keys happen on the first call that needs them.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self.endpoint_url()?;
         let base = parse_http_url(&endpoint, "endpoint")?;
@@ -353,50 +366,88 @@ impl ClientBuilder {
         http: &reqwest::Client,
         tls: rustls::ClientConfig,
     ) -> Result<Auth, Error> {
-        Ok(match credentials {
-            Credentials::AkSk(c) => Auth::AkSk {
-                keys: KeySource::Fixed(Arc::new(SigningKeys::new(
-                    c.signer,
-                    c.security_token.as_ref(),
-                )?)),
-                domain_id: self.account_id(c.domain_id, http)?,
-            },
-            Credentials::InstanceMetadata(m) => {
-                let endpoint = m.endpoint(|name| std::env::var(name).ok());
-                let endpoint = parse_http_url(&endpoint, "metadata endpoint")?;
-                // The metadata service is link-local: never through a proxy, and quick to answer.
-                let direct = transport::Connectivity {
-                    proxy: transport::ProxySetting::Disabled,
-                    ..self.connectivity.clone()
-                };
-                let metadata_http = direct.http_client(tls, METADATA_TIMEOUT, METADATA_TIMEOUT)?;
-                Auth::AkSk {
-                    keys: KeySource::Metadata(Box::new(MetadataSource::new(
-                        endpoint,
-                        metadata_http,
-                        m.refresh_margin,
-                    ))),
-                    domain_id: self.account_id(m.domain_id, http)?,
-                }
+        let env = |name: &str| std::env::var(name).ok();
+        let user_agent = HeaderValue::from_static(USER_AGENT);
+        let mut settings = credentials.settings().cloned().unwrap_or_default();
+        let iam = settings.iam_endpoint.take();
+        let provider: SharedProvider = match credentials {
+            Credentials::AkSk(c) => {
+                return Ok(Auth::AkSk {
+                    keys: KeySource::Fixed(Arc::new(SigningKeys::new(
+                        c.signer,
+                        c.security_token.as_ref(),
+                    )?)),
+                    domain_id: self.account_id(settings.domain_id, iam.as_deref(), http)?,
+                });
             }
-            Credentials::Token(t) => Auth::Token(TokenSource::Static(t)),
+            Credentials::Token(t) => return Ok(Auth::Token(TokenSource::Static(t))),
             Credentials::Password(login) => {
-                Auth::Token(TokenSource::Login(Box::new(LoginSource {
+                return Ok(Auth::Token(TokenSource::Login(Box::new(LoginSource {
                     login,
-                    endpoint: self.iam_endpoint_url()?,
+                    endpoint: self.iam_endpoint_url(None)?,
                     http: http.clone(),
                     cache: Default::default(),
                     refresh_margin: self.token_refresh_margin.unwrap_or(DEFAULT_REFRESH_MARGIN),
-                })))
+                }))));
             }
+            Credentials::InstanceMetadata(m) => {
+                let endpoint = parse_http_url(&m.endpoint(env), "metadata endpoint")?;
+                let direct = self.direct_http(tls, METADATA_TIMEOUT)?;
+                Arc::new(MetadataSource::new(endpoint, direct))
+            }
+            Credentials::OidcSts(o) => {
+                let region = self
+                    .region
+                    .as_ref()
+                    .map(|r| r.id().to_string())
+                    .or_else(|| env(ENV_REGION).map(|r| r.trim().to_string()));
+                let sts = parse_http_url(&o.endpoint(region.as_deref(), env), "STS endpoint")?;
+                if settings.domain_id.is_none() {
+                    settings.domain_id = o.agency_account().map(str::to_owned);
+                }
+                Arc::new(OidcStsSource::new(o, &sts, http.clone(), user_agent)?)
+            }
+            Credentials::Federated(f) => {
+                let iam = self.iam_endpoint_url(iam.as_deref())?;
+                Arc::new(FederatedSource::new(f, &iam, http.clone(), user_agent)?)
+            }
+            Credentials::PodIdentity(p) => {
+                let url = parse_http_url(&p.uri, "pod identity URI")?;
+                let direct = self.direct_http(tls, POD_IDENTITY_TIMEOUT)?;
+                Arc::new(PodIdentitySource::new(url, p.token_file, direct))
+            }
+            Credentials::Provider(p) => p.provider,
+        };
+        Ok(Auth::AkSk {
+            keys: KeySource::Provided(Box::new(ProvidedKeys::new(
+                provider,
+                settings.refresh_margin,
+            ))),
+            domain_id: self.account_id(settings.domain_id, iam.as_deref(), http)?,
         })
     }
 
+    /// A client for a link-local service (the instance metadata service, the pod identity agent):
+    /// never through a proxy, and quick to answer.
+    fn direct_http(
+        &self,
+        tls: rustls::ClientConfig,
+        timeout: Duration,
+    ) -> Result<reqwest::Client, Error> {
+        let direct = transport::Connectivity {
+            proxy: transport::ProxySetting::Disabled,
+            ..self.connectivity.clone()
+        };
+        direct.http_client(tls, timeout, timeout)
+    }
+
     /// The account id: the builder's, else the credentials', else `HUAWEICLOUD_SDK_DOMAIN_ID`, else
-    /// looked up through IAM on first use.
+    /// looked up through IAM on first use (at the builder's IAM endpoint, else `iam`, the
+    /// credentials').
     fn account_id(
         &self,
         from_credentials: Option<String>,
+        iam: Option<&str>,
         http: &reqwest::Client,
     ) -> Result<DomainId, Error> {
         let known = self.domain_id.clone().or(from_credentials).or_else(|| {
@@ -409,18 +460,20 @@ impl ClientBuilder {
                 DomainId::Known(header_value(Some(&id), "domain id")?.expect("a value was given"))
             }
             None => DomainId::Lookup(Box::new(DomainLookup::new(
-                &self.iam_endpoint_url()?,
+                &self.iam_endpoint_url(iam)?,
                 http.clone(),
                 HeaderValue::from_static(USER_AGENT),
             )?)),
         })
     }
 
-    /// The IAM endpoint: the builder's, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the global one.
-    fn iam_endpoint_url(&self) -> Result<reqwest::Url, Error> {
+    /// The IAM endpoint: the builder's, else `from_credentials`, else
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the global one.
+    fn iam_endpoint_url(&self, from_credentials: Option<&str>) -> Result<reqwest::Url, Error> {
         let endpoint = self
             .iam_endpoint
             .clone()
+            .or_else(|| from_credentials.map(str::to_owned))
             .or_else(|| std::env::var(credentials::ENV_IAM_ENDPOINT).ok())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_string());

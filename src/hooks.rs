@@ -412,12 +412,10 @@ fn learn_clock(state: &State, server: Option<SystemTime>) {
 async fn authenticate(state: &State, request: &mut reqwest::Request) -> crate::Result<()> {
     match &state.auth {
         Auth::AkSk { keys, domain_id } => {
-            let keys = keys.current(&state.clock).await.map_err(|e| {
-                auth_failure(
-                    e,
-                    "cannot obtain credentials from the instance metadata service",
-                )
-            })?;
+            let keys = keys
+                .current(&state.clock)
+                .await
+                .map_err(|e| auth_failure(e, &keys.failure()))?;
             let domain_id = domain_id
                 .get(&keys, &state.clock)
                 .await

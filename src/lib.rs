@@ -29,8 +29,9 @@
 //!   take `&str`/`String` for text, optional fields included ([`convert`]).
 //! * [`prelude`]: what a program imports.
 //! * [`client`]: [`ClientBuilder`], endpoints and [`Region`]s, defaults, timeouts, proxy and TLS.
-//! * [`auth`]: [`Credentials`] and the provider chain (environment, profile file, instance
-//!   metadata), the account id lookup, the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
+//! * [`auth`]: [`Credentials`] and the provider chain (OIDC STS, environment, profile file,
+//!   instance metadata, CCE pod identity), federated identity, [`auth::ProvideCredentials`] for
+//!   sources of yours, the account id lookup, the SDK-HMAC-SHA256 [`auth::Signer`], IAM tokens.
 //! * [`error`]: the one [`Error`] every call returns, [`ServiceError`], the classification table
 //!   of every documented code ([`error::codes`], read by [`Error::kind`] and the `is_*`
 //!   predicates), and (privately) the whole error path from answer to `Error`.

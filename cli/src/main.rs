@@ -40,11 +40,13 @@ Options of osm itself go before the command, the operation's flags after it:
   osm download-accessories --accessory-id ID --output boot.log
 Here --output after download-accessories is the file to write; before a command it is the format.
 
-Credentials come from the SDK's provider chain: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK
-(HUAWEICLOUD_SDK_SECURITY_TOKEN), HUAWEICLOUD_SDK_DOMAIN_ID, else the profile file
-(HUAWEICLOUD_SDK_CREDENTIALS_FILE, default ~/.huaweicloud/credentials). The endpoint comes from
---endpoint, --region, HUAWEICLOUD_SDK_OSM_ENDPOINT or HUAWEICLOUD_SDK_REGION; with none of them
-nothing is sent.
+Credentials come from the SDK's provider chain: an OIDC id token (HUAWEICLOUD_OIDC_*), else
+HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN) or a federated identity
+(HUAWEICLOUD_SDK_IDP_ID, HUAWEICLOUD_SDK_ID_TOKEN_FILE), with HUAWEICLOUD_SDK_DOMAIN_ID, else the
+profile file (HUAWEICLOUD_SDK_CREDENTIALS_FILE, default ~/.huaweicloud/credentials), else a CCE pod
+identity (HC_CONTAINER_CREDENTIALS_FULL_URI, HC_CONTAINER_AUTHORIZATION_TOKEN_FILE). The endpoint
+comes from --endpoint, --region, HUAWEICLOUD_SDK_OSM_ENDPOINT or HUAWEICLOUD_SDK_REGION; with none
+of them nothing is sent.
 
 Output: one JSON document on standard output; --output jsonl streams every item of a paged list
 (all pages), one JSON object a line; --output table prints a list's id, status, description and

@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use osm_sandbox::Sandbox;
+use osm_sandbox::{Exchange, Sandbox};
 use serde_json::{Value, json};
 
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
@@ -544,5 +544,33 @@ async fn completions_cover_every_subcommand() {
         ] {
             assert!(script.contains(name), "{shell} completions lack {name}");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_cases_works_with_only_the_variables_of_a_token_exchange() {
+    for exchange in Exchange::ALL {
+        let sandbox = Sandbox::start().await.unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let filed = create(&sandbox, &home, "filed with AK/SK").await;
+        // No AK/SK this time: only the OIDC, federated or pod identity variables.
+        let mut command = bare(&home);
+        command
+            .envs(sandbox.credential_variables(exchange, home.path()).unwrap())
+            .args(["--endpoint", &sandbox.url(), "list-cases"]);
+        let listed = stdout_json(&run(command, b"").await);
+        assert_eq!(listed["total_count"], 1, "{exchange:?}: {listed}");
+        assert_eq!(
+            listed["incident_info_list"][0]["incident_id"],
+            filed.as_str()
+        );
+        let c = sandbox.counters();
+        let exchanges = match exchange {
+            Exchange::OidcSts => c.oidc_exchanges,
+            Exchange::Federated => c.federation_keys,
+            Exchange::PodIdentity => c.pod_identity_exchanges,
+        };
+        assert_eq!(exchanges, 1, "{exchange:?}: {c:?}");
+        assert_eq!(c.auth_failures, 0, "{exchange:?}");
     }
 }

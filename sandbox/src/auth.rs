@@ -4,8 +4,9 @@
 //!   `SignedHeaders` ([`huaweicloud_osm::server::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
-//! * Temporary AK/SK issued by the instance metadata service ([`crate::metadata`]) are accepted with
-//!   the `X-Security-Token` issued with them, until they expire (business time).
+//! * Temporary AK/SK the sandbox issued ([`crate::temporary`]: instance metadata, OIDC STS, IAM
+//!   federation, pod identity) are accepted with the `X-Security-Token` issued with them, until
+//!   they expire (business time).
 //! * IAM tokens: `POST /v3/auth/tokens` with a password login of the configured user answers 201
 //!   with the token in `X-Subject-Token`; the token is then accepted as `X-Auth-Token` for 24 hours
 //!   of business time.
@@ -21,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::clock;
 use crate::errors::OsmError;
-use crate::server::App;
+use crate::server::{App, json as json_answer};
 use crate::store::Who;
 
 /// Largest difference between `X-Sdk-Date` and the server's clock.
@@ -54,6 +55,17 @@ impl SandboxCredentials {
     pub fn ak_sk(&self) -> huaweicloud_osm::Credentials {
         huaweicloud_osm::Credentials::ak_sk(&self.access_key, &self.secret_key)
             .with_domain_id(&self.domain_id)
+    }
+
+    /// An OIDC identity provider URN of this account its STS accepts
+    /// (`iam::{domain_id}:identityProvider:sandbox-oidc`).
+    pub fn oidc_provider_urn(&self) -> String {
+        format!("iam::{}:identityProvider:sandbox-oidc", self.domain_id)
+    }
+
+    /// An agency URN of this account its STS accepts (`iam::{domain_id}:agency:sandbox-agency`).
+    pub fn oidc_agency_urn(&self) -> String {
+        format!("iam::{}:agency:sandbox-agency", self.domain_id)
     }
 }
 
@@ -140,12 +152,12 @@ fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Resul
         body,
     };
     let creds = &app.credentials;
-    let issued = app.metadata.lock().expect("metadata lock");
+    let issued = app.temporary.lock().expect("temporary keys lock");
     let verified = verify(&received, |ak| {
         if ak == creds.access_key {
             Some(creds.secret_key.clone())
         } else {
-            issued.temporary(ak).map(|t| t.secret_key.clone())
+            issued.get(ak).map(|t| t.secret_key.clone())
         }
     })
     .map_err(|e| match e {
@@ -169,7 +181,7 @@ fn caller(app: &App, parts: &Parts, body: &[u8], domain_required: bool) -> Resul
             clock::sdk_date(server)
         )));
     }
-    if let Some(temporary) = issued.temporary(&verified.access_key) {
+    if let Some(temporary) = issued.get(&verified.access_key) {
         match header(headers, "x-security-token") {
             Some(t) if constant_time_eq(t.as_bytes(), temporary.security_token.as_bytes()) => {}
             Some(_) => {
@@ -224,14 +236,10 @@ pub(crate) fn list_domains(
         }],
         "links": {"self": "/v3/auth/domains"},
     });
-    Ok(Response::builder()
-        .status(StatusCode::OK)
-        .header("content-type", "application/json;charset=UTF-8")
-        .body(Body::from(body.to_string()))
-        .expect("valid response"))
+    Ok(json_answer(200, &body))
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -307,11 +315,10 @@ pub(crate) fn issue_token(app: &App, body: &[u8]) -> Response<Body> {
         .expect("valid response")
 }
 
-fn iam_error(status: u16, message: &str, title: &str) -> Response<Body> {
-    let body = json!({"error": {"code": status, "message": message, "title": title}});
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json;charset=UTF-8")
-        .body(Body::from(body.to_string()))
-        .expect("valid response")
+/// An IAM error answer (`{"error":{"code","message","title"}}`).
+pub(crate) fn iam_error(status: u16, message: &str, title: &str) -> Response<Body> {
+    json_answer(
+        status,
+        &json!({"error": {"code": status, "message": message, "title": title}}),
+    )
 }

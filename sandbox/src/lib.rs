@@ -23,10 +23,17 @@
 //!   the client signed (±15 minutes of the server's clock, `X-Domain-Id` of the account), IAM
 //!   password logins on `POST /v3/auth/tokens` give tokens accepted as `X-Auth-Token`. Failures are
 //!   HTTP 401 with an `APIGW.0301` body. Every answer has an `X-Request-Id`.
-//! * **IAM account lookup** (`GET /v3/auth/domains`, signed) for clients without the account id,
-//!   and an **instance metadata service** (`PUT /meta-data/latest/api/token`,
-//!   `GET /openstack/latest/securitykey`) issuing temporary AK/SK, accepted with their
-//!   `X-Security-Token` until they expire.
+//! * **IAM account lookup** (`GET /v3/auth/domains`, signed) for clients without the account id.
+//! * **Temporary AK/SK**, accepted with their `X-Security-Token` until they expire, from every
+//!   source Huawei's SDKs use: an **instance metadata service** (`PUT /meta-data/latest/api/token`,
+//!   `GET /openstack/latest/securitykey`), **STS** for OIDC id tokens
+//!   (`POST /v5/agencies/assume-with-oidc`: any non-empty id token whose provider URN
+//!   `iam::{domain_id}:identityProvider:{name}` and agency URN `iam::{domain_id}:agency:{name}`
+//!   name the sandbox's account), **IAM federation** (`POST /v3.0/OS-AUTH/id-token/tokens`, then
+//!   `POST /v3.0/OS-CREDENTIAL/securitytokens`: any non-empty identity provider id and id token)
+//!   and a **CCE pod identity agent** (`POST /pod-identity/credentials`, any non-empty
+//!   `Authorization`; [`Sandbox::pod_identity_uri`]). Empty or foreign values are refused the way
+//!   IAM and STS refuse them.
 //! * **Tickets with state**, v1.0 and v2 over one store: create, list (filters, paging), details,
 //!   messages, `press`/`close`/`cancel`/`delete`, evaluations, labels, relations, operation logs,
 //!   attachments (multipart and Base64 uploads, downloads as the file or a ZIP archive). Errors are
@@ -37,7 +44,8 @@
 //!   dropped connections, latency, a wrong server clock. [`Sandbox::counters`] tells what really
 //!   arrived.
 //! * **Time** is controllable: [`Sandbox::advance_clock`] lets the urge interval or a token's
-//!   validity pass without sleeping.
+//!   validity pass without sleeping, and [`SandboxBuilder::temporary_credentials_validity`] makes
+//!   temporary keys short-lived.
 //! * **State that survives** when asked ([`SandboxBuilder::state_file`], `--state FILE`): saved
 //!   atomically after every change, before it is acknowledged; loaded at start.
 //! * **Bounded bodies**: a request body over 8 MiB is refused with HTTP 413 (`APIGW.0201`) before it
@@ -45,10 +53,12 @@
 //!
 //! ## Modules
 //! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
-//! tokens, account lookup), `metadata` (instance metadata, temporary credentials), `routes`
-//! (v1.0, v2, attachments, iRobot, examples), `store` (state), `persist` (the state file),
-//! `catalogue` (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`],
-//! `archive` (ZIP), `multipart`, `clock`, [`errors`].
+//! tokens, account lookup), `temporary` (the temporary keys issued), `metadata` (instance
+//! metadata), `sts` (OIDC), `federation` (IAM federated identity), `pod_identity`, `variables`
+//! (the environment that points a client at those), `routes` (v1.0, v2, attachments, iRobot,
+//! examples), `store` (state), `persist` (the state file), `catalogue` (products, problem types,
+//! …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive` (ZIP), `multipart`,
+//! `clock`, [`errors`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -60,12 +70,17 @@ pub mod corpus;
 pub mod errors;
 pub mod examples;
 pub mod faults;
+mod federation;
 mod metadata;
 mod multipart;
 mod persist;
+mod pod_identity;
 mod routes;
 mod server;
 mod store;
+mod sts;
+mod temporary;
+mod variables;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -79,6 +94,7 @@ use tokio::sync::watch;
 pub use auth::SandboxCredentials;
 pub use errors::OsmError;
 pub use faults::{Fault, Faults};
+pub use variables::Exchange;
 
 use faults::FaultState;
 use server::App;
@@ -88,7 +104,7 @@ use store::{Store, StoreSettings};
 pub const DEFAULT_URGE_INTERVAL: Duration = Duration::from_secs(10 * 60);
 /// Default total size of the attachments that can be uploaded per (business-time) day.
 pub const DEFAULT_DAILY_UPLOAD_LIMIT: u64 = 100 * 1024 * 1024;
-/// Default validity of the temporary credentials the instance metadata service issues.
+/// Default (and longest) validity of the temporary credentials the sandbox issues.
 pub const DEFAULT_TEMPORARY_CREDENTIALS_VALIDITY: Duration = Duration::from_secs(24 * 3600);
 
 /// What the sandbox really received.
@@ -110,6 +126,15 @@ pub struct Counters {
     pub metadata_sessions: u64,
     /// Temporary credentials issued by the metadata service (`GET /openstack/latest/securitykey`).
     pub instance_credentials: u64,
+    /// OIDC exchanges received (`POST /v5/agencies/assume-with-oidc`, refused ones included).
+    pub oidc_exchanges: u64,
+    /// Federated id tokens received (`POST /v3.0/OS-AUTH/id-token/tokens`, refused ones included).
+    pub federation_tokens: u64,
+    /// Federated keys asked for (`POST /v3.0/OS-CREDENTIAL/securitytokens`, refused ones
+    /// included).
+    pub federation_keys: u64,
+    /// Pod identity exchanges received (`POST /pod-identity/credentials`, refused ones included).
+    pub pod_identity_exchanges: u64,
 }
 
 /// A running sandbox. It stops when dropped (or with [`Sandbox::shutdown`]).
@@ -152,6 +177,11 @@ impl Sandbox {
         &self.app.credentials
     }
 
+    /// The URL of its pod identity agent (for `HC_CONTAINER_CREDENTIALS_FULL_URI`).
+    pub fn pod_identity_uri(&self) -> String {
+        format!("{}{}", self.url(), pod_identity::PATH)
+    }
+
     /// Replaces the fault configuration (and restarts its generator from the new seed). The clock
     /// offset of `faults` applies too.
     pub fn set_faults(&self, faults: Faults) {
@@ -182,6 +212,10 @@ impl Sandbox {
             domain_lookups: c.domain_lookups.load(Ordering::Relaxed),
             metadata_sessions: c.metadata_sessions.load(Ordering::Relaxed),
             instance_credentials: c.instance_credentials.load(Ordering::Relaxed),
+            oidc_exchanges: c.oidc_exchanges.load(Ordering::Relaxed),
+            federation_tokens: c.federation_tokens.load(Ordering::Relaxed),
+            federation_keys: c.federation_keys.load(Ordering::Relaxed),
+            pod_identity_exchanges: c.pod_identity_exchanges.load(Ordering::Relaxed),
         }
     }
 
@@ -342,8 +376,10 @@ impl SandboxBuilder {
         self
     }
 
-    /// Validity of the temporary credentials the instance metadata service issues (default 24
-    /// hours of business time).
+    /// Validity of the temporary credentials the instance metadata service and the pod identity
+    /// agent issue, and the longest STS and IAM federation grant, whatever they are asked for
+    /// (default 24 hours of business time). With [`Sandbox::advance_clock`], tests let keys
+    /// expire without waiting.
     pub fn temporary_credentials_validity(mut self, validity: Duration) -> Self {
         self.temporary_validity = validity;
         self
@@ -400,7 +436,9 @@ impl SandboxBuilder {
             store: Mutex::new(store),
             tokens: Mutex::new(Default::default()),
             metadata: Mutex::new(Default::default()),
+            temporary: Mutex::new(Default::default()),
             temporary_validity: self.temporary_validity,
+            federation_tokens: Mutex::new(Default::default()),
             counters: Default::default(),
             seed: self.seed,
             persistence,

@@ -25,9 +25,9 @@ use crate::auth::{self, SandboxCredentials, Tokens};
 use crate::clock::{self, SandboxClock};
 use crate::errors::OsmError;
 use crate::faults::{Fault, FaultState};
-use crate::metadata;
 use crate::persist::Persistence;
 use crate::store::{Store, Who};
+use crate::{federation, metadata, pod_identity, sts, temporary};
 
 /// Largest request body (8 MiB). The largest documented one is a 4 MB attachment sent as Base64 in
 /// JSON (`UploadJsonAccessories`, under 6 MB); a multipart upload of 4 MB has some kilobytes more,
@@ -42,10 +42,14 @@ pub(crate) struct App {
     pub(crate) faults: Mutex<FaultState>,
     pub(crate) store: Mutex<Store>,
     pub(crate) tokens: Mutex<Tokens>,
-    /// What the instance metadata service issued.
-    pub(crate) metadata: Mutex<metadata::Issued>,
-    /// Validity of the temporary credentials it issues.
+    /// The instance metadata service's sessions.
+    pub(crate) metadata: Mutex<metadata::Sessions>,
+    /// The temporary keys issued (metadata, STS, IAM federation, pod identity).
+    pub(crate) temporary: Mutex<temporary::Issued>,
+    /// Longest validity of the temporary keys it issues.
     pub(crate) temporary_validity: std::time::Duration,
+    /// Unscoped tokens of federated identities → their expiry (business time, ms).
+    pub(crate) federation_tokens: Mutex<std::collections::HashMap<String, i64>>,
     pub(crate) counters: Counters,
     pub(crate) seed: u64,
     /// Where the store is saved after every change (`--state`), if anywhere.
@@ -91,6 +95,10 @@ pub(crate) struct Counters {
     pub(crate) domain_lookups: AtomicU64,
     pub(crate) metadata_sessions: AtomicU64,
     pub(crate) instance_credentials: AtomicU64,
+    pub(crate) oidc_exchanges: AtomicU64,
+    pub(crate) federation_tokens: AtomicU64,
+    pub(crate) federation_keys: AtomicU64,
+    pub(crate) pod_identity_exchanges: AtomicU64,
 }
 
 /// The id of the request being served (an extension of every routed request).
@@ -196,10 +204,18 @@ async fn serve(
     }
     let incoming = Body::new(http_body_util::Limited::new(incoming, MAX_BODY));
     let login = parts.uri.path() == "/v3/auth/tokens" && parts.method == "POST";
+    // The credential exchanges are unsigned JSON requests, read whole.
+    let exchange = parts.method == "POST"
+        && matches!(
+            parts.uri.path(),
+            sts::ASSUME_WITH_OIDC_PATH
+                | federation::ID_TOKEN_PATH
+                | federation::SECURITY_TOKENS_PATH
+        );
     let link = parts.uri.path().starts_with(crate::routes::FILES_PREFIX);
     // The body is read whole first only when the login or the signature needs it; otherwise (a
     // token, an UNSIGNED-PAYLOAD upload, a download link) it streams to the handler.
-    let (body, read) = if login || (!link && auth::reads_body(&parts)) {
+    let (body, read) = if login || exchange || (!link && auth::reads_body(&parts)) {
         match read_whole(incoming).await {
             Ok(read) => (Body::from(read.clone()), read),
             Err(e) if e.status == 413 => {
@@ -221,6 +237,10 @@ async fn serve(
         }
         ("PUT", metadata::SESSION_TOKEN_PATH) => metadata::open_session(&app, &parts),
         ("GET", metadata::SECURITY_KEY_PATH) => metadata::security_key(&app, &parts),
+        ("POST", sts::ASSUME_WITH_OIDC_PATH) => sts::assume_with_oidc(&app, &read),
+        ("POST", federation::ID_TOKEN_PATH) => federation::unscoped_token(&app, &parts, &read),
+        ("POST", federation::SECURITY_TOKENS_PATH) => federation::temporary_keys(&app, &read),
+        ("POST", pod_identity::PATH) => pod_identity::credentials(&app, &parts),
         _ if link => route(&router, parts, body, None, &request_id).await,
         _ => match auth::authenticate(&app, &parts, &read) {
             Ok(who) => route(&router, parts, body, Some(who), &request_id).await,
@@ -305,6 +325,15 @@ pub(crate) async fn read_whole(body: Body) -> Result<Bytes, OsmError> {
             OsmError::bad_request(format!("unreadable body: {e}"))
         }
     })
+}
+
+/// A JSON answer.
+pub(crate) fn json(status: u16, body: &serde_json::Value) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json;charset=UTF-8")
+        .body(Body::from(body.to_string()))
+        .expect("valid response")
 }
 
 /// An error answer with its JSON body.

@@ -1,16 +1,22 @@
-//! Credentials: permanent AK/SK, temporary AK/SK with a security token, an ECS instance's temporary
-//! credentials from the metadata service, an IAM password login, or a ready IAM token; taken
-//! explicitly or from the environment variables and profile file Huawei's SDKs read (the provider
-//! chain is in [`super::chain`]).
+//! Credentials: permanent AK/SK, temporary AK/SK with a security token, temporary keys exchanged
+//! for an OIDC id token (STS), a federated identity's id token (IAM) or a CCE pod identity, an ECS
+//! instance's temporary credentials from the metadata service, keys from a provider of yours, an
+//! IAM password login, or a ready IAM token; taken explicitly or from the environment variables and
+//! profile file Huawei's SDKs read (the provider chain is in [`super::chain`]).
 //!
-//! `Debug` of every type here redacts secrets (SK, password, token, security token).
+//! `Debug` of every type here redacts secrets (SK, password, tokens, id tokens, security token).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::federated::{ENV_ID_TOKEN_FILE, ENV_IDP_ID, FederatedIdentity};
 use super::metadata::InstanceMetadata;
+use super::oidc::OidcSts;
+use super::pod_identity::PodIdentity;
+use super::provider::{FromProvider, KeySettings, ProvideCredentials};
 use super::signer::Signer;
 
 /// Environment variable of the access key.
@@ -21,7 +27,8 @@ pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Environment variable of the account (domain) id.
 pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
-/// Environment variable of the IAM endpoint (token login).
+/// Environment variable of the IAM endpoint (password logins, the account id lookup, federated
+/// identity).
 pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 /// Environment variable naming the credentials profile file (default `~/.huaweicloud/credentials`).
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
@@ -38,6 +45,32 @@ pub enum Credentials {
     /// Temporary AK/SK of the ECS instance the program runs on, from its metadata service
     /// (see [`Credentials::from_instance_metadata`]).
     InstanceMetadata(InstanceMetadata),
+    /// Temporary AK/SK from STS for an OIDC id token ([`super::oidc`]).
+    OidcSts(OidcSts),
+    /// Temporary AK/SK from IAM for a federated identity's id token ([`super::federated`]).
+    Federated(FederatedIdentity),
+    /// Temporary AK/SK of a CCE pod identity ([`super::pod_identity`]).
+    PodIdentity(PodIdentity),
+    /// AK/SK from a provider of yours ([`Credentials::from_provider`]).
+    Provider(FromProvider),
+}
+
+impl From<OidcSts> for Credentials {
+    fn from(oidc: OidcSts) -> Self {
+        Credentials::OidcSts(oidc)
+    }
+}
+
+impl From<FederatedIdentity> for Credentials {
+    fn from(identity: FederatedIdentity) -> Self {
+        Credentials::Federated(identity)
+    }
+}
+
+impl From<PodIdentity> for Credentials {
+    fn from(pod: PodIdentity) -> Self {
+        Credentials::PodIdentity(pod)
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -47,6 +80,10 @@ impl fmt::Debug for Credentials {
             Credentials::Password(p) => f.debug_tuple("Password").field(p).finish(),
             Credentials::Token(_) => f.write_str("Token([redacted])"),
             Credentials::InstanceMetadata(m) => f.debug_tuple("InstanceMetadata").field(m).finish(),
+            Credentials::OidcSts(o) => f.debug_tuple("OidcSts").field(o).finish(),
+            Credentials::Federated(i) => f.debug_tuple("Federated").field(i).finish(),
+            Credentials::PodIdentity(p) => f.debug_tuple("PodIdentity").field(p).finish(),
+            Credentials::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
         }
     }
 }
@@ -57,7 +94,7 @@ impl Credentials {
         Credentials::AkSk(AkSkCredentials {
             signer: Signer::new(access_key, secret_key),
             security_token: None,
-            domain_id: None,
+            settings: KeySettings::default(),
         })
     }
 
@@ -70,7 +107,7 @@ impl Credentials {
         Credentials::AkSk(AkSkCredentials {
             signer: Signer::new(access_key, secret_key),
             security_token: Some(SecretString::from(security_token.into())),
-            domain_id: None,
+            settings: KeySettings::default(),
         })
     }
 
@@ -105,6 +142,14 @@ impl Credentials {
         Credentials::InstanceMetadata(InstanceMetadata::default())
     }
 
+    /// Keys from `provider`: asked for before the first call, again when less than the refresh
+    /// margin (40 minutes, [`Credentials::with_refresh_margin`]) is left before they expire or the
+    /// service refuses them, once for all the calls waiting meanwhile
+    /// ([`super::provider::ProvideCredentials`]).
+    pub fn from_provider(provider: impl ProvideCredentials + 'static) -> Self {
+        Credentials::Provider(FromProvider::new(Arc::new(provider)))
+    }
+
     /// The metadata service URL of [`Credentials::from_instance_metadata`] (e.g. a local stand-in in
     /// tests).
     pub fn with_metadata_endpoint(mut self, url: impl Into<String>) -> Self {
@@ -114,21 +159,39 @@ impl Credentials {
         self
     }
 
-    /// How long before they expire instance credentials are fetched again (default 40 minutes).
-    pub fn with_metadata_refresh_margin(mut self, margin: Duration) -> Self {
-        if let Credentials::InstanceMetadata(m) = &mut self {
-            m.refresh_margin = margin;
+    /// How long before they expire instance credentials are fetched again (default 40 minutes);
+    /// the same as [`Credentials::with_refresh_margin`].
+    pub fn with_metadata_refresh_margin(self, margin: Duration) -> Self {
+        self.with_refresh_margin(margin)
+    }
+
+    /// How long before they expire temporary keys (instance metadata, OIDC STS, federated
+    /// identity, pod identity, a provider's) are asked for again (default 40 minutes, as Huawei's
+    /// SDKs).
+    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
+        if let Some(s) = self.settings_mut() {
+            s.refresh_margin = margin;
         }
         self
     }
 
-    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and instance credentials.
-    /// Without it, the id is looked up through IAM on the first call (once per client).
+    /// Sets the account (domain) id sent as `X-Domain-Id` with AK/SK and temporary keys. Without
+    /// it, the id is looked up through IAM on the first call (once per client); OIDC credentials
+    /// take the account of their agency URN.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        match &mut self {
-            Credentials::AkSk(c) => c.domain_id = Some(domain_id.into()),
-            Credentials::InstanceMetadata(m) => m.domain_id = Some(domain_id.into()),
-            Credentials::Password(_) | Credentials::Token(_) => {}
+        if let Some(s) = self.settings_mut() {
+            s.domain_id = Some(domain_id.into());
+        }
+        self
+    }
+
+    /// Sets the IAM endpoint of the account id lookup (and of a federated identity's exchange),
+    /// as the profile file's `iam_endpoint` does; for every kind of AK/SK. The builder's
+    /// [`crate::ClientBuilder::iam_endpoint`] wins over it, and it wins over
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`.
+    pub fn with_iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        if let Some(s) = self.settings_mut() {
+            s.iam_endpoint = Some(url.into());
         }
         self
     }
@@ -141,35 +204,70 @@ impl Credentials {
         self
     }
 
-    /// Credentials from `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN` and `_DOMAIN_ID`; `Ok(None)` when
-    /// no AK is set, an error when only one of AK and SK is.
-    pub fn from_env() -> Result<Option<Self>, crate::Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+    /// The settings every kind of AK/SK carries (`None` for IAM tokens).
+    pub(crate) fn settings(&self) -> Option<&KeySettings> {
+        match self {
+            Credentials::AkSk(c) => Some(&c.settings),
+            Credentials::InstanceMetadata(m) => Some(&m.settings),
+            Credentials::OidcSts(o) => Some(&o.settings),
+            Credentials::Federated(i) => Some(&i.settings),
+            Credentials::PodIdentity(p) => Some(&p.settings),
+            Credentials::Provider(p) => Some(&p.settings),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
     }
 
-    /// Like [`Credentials::from_env`], reading variables through `lookup` (for tests and
-    /// configuration systems).
+    fn settings_mut(&mut self) -> Option<&mut KeySettings> {
+        match self {
+            Credentials::AkSk(c) => Some(&mut c.settings),
+            Credentials::InstanceMetadata(m) => Some(&mut m.settings),
+            Credentials::OidcSts(o) => Some(&mut o.settings),
+            Credentials::Federated(i) => Some(&mut i.settings),
+            Credentials::PodIdentity(p) => Some(&mut p.settings),
+            Credentials::Provider(p) => Some(&mut p.settings),
+            Credentials::Password(_) | Credentials::Token(_) => None,
+        }
+    }
+
+    /// The environment step of the chain, reading variables through `lookup`:
+    /// `HUAWEICLOUD_SDK_IDP_ID` and `_ID_TOKEN_FILE` (a federated identity, which wins), else
+    /// `HUAWEICLOUD_SDK_AK`, `_SK` and `_SECURITY_TOKEN`; with `_DOMAIN_ID` and `_IAM_ENDPOINT`.
+    /// `Ok(None)` when neither pair is set, an error when only half of one is.
+    /// [`Credentials::from_env`] is the whole chain but the profile file.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<Self>, crate::Error> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let (ak, sk) = (get(ENV_AK), get(ENV_SK));
-        let creds = match (ak, sk) {
-            (None, None) => return Ok(None),
-            (Some(ak), Some(sk)) => match get(ENV_SECURITY_TOKEN) {
-                Some(token) => Credentials::temporary(ak, sk, token),
-                None => Credentials::ak_sk(ak, sk),
+        let creds = match (get(ENV_IDP_ID), get(ENV_ID_TOKEN_FILE)) {
+            (Some(idp_id), Some(file)) => FederatedIdentity::new(idp_id, file).into(),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(crate::Error::Config(format!(
+                    "a federated identity needs both {ENV_IDP_ID} and {ENV_ID_TOKEN_FILE}; only \
+                     one is set"
+                )));
+            }
+            (None, None) => match (ak, sk) {
+                (None, None) => return Ok(None),
+                (Some(ak), Some(sk)) => match get(ENV_SECURITY_TOKEN) {
+                    Some(token) => Credentials::temporary(ak, sk, token),
+                    None => Credentials::ak_sk(ak, sk),
+                },
+                (Some(_), None) => {
+                    return Err(crate::Error::Config(format!(
+                        "{ENV_AK} is set but {ENV_SK} is not"
+                    )));
+                }
+                (None, Some(_)) => {
+                    return Err(crate::Error::Config(format!(
+                        "{ENV_SK} is set but {ENV_AK} is not"
+                    )));
+                }
             },
-            (Some(_), None) => {
-                return Err(crate::Error::Config(format!(
-                    "{ENV_AK} is set but {ENV_SK} is not"
-                )));
-            }
-            (None, Some(_)) => {
-                return Err(crate::Error::Config(format!(
-                    "{ENV_SK} is set but {ENV_AK} is not"
-                )));
-            }
+        };
+        let creds = match get(ENV_IAM_ENDPOINT) {
+            Some(url) => creds.with_iam_endpoint(url),
+            None => creds,
         };
         Ok(Some(match get(ENV_DOMAIN_ID) {
             Some(id) => creds.with_domain_id(id),
@@ -206,8 +304,9 @@ impl Credentials {
     }
 
     /// Credentials from the text of a profile file in Huawei's INI format: the `[global]` section
-    /// (global services such as OSM), else `[basic]`, with `ak`, `sk`, optional `security_token` and
-    /// `domain_id`. `Ok(None)` when neither section has an AK.
+    /// (global services such as OSM), else `[basic]`, with `idp_id` and `id_token_file` (a
+    /// federated identity, which wins) or `ak`, `sk` and optional `security_token`; optional
+    /// `domain_id` and `iam_endpoint`. `Ok(None)` when neither section has an AK or an `idp_id`.
     pub fn from_profile(text: &str) -> Result<Option<Self>, String> {
         let mut sections: std::collections::HashMap<
             String,
@@ -229,10 +328,11 @@ impl Credentials {
                     .insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
             }
         }
-        let Some(section) = ["global", "basic"]
-            .iter()
-            .find_map(|name| sections.get(*name).filter(|s| s.contains_key("ak")))
-        else {
+        let Some(section) = ["global", "basic"].iter().find_map(|name| {
+            sections
+                .get(*name)
+                .filter(|s| s.contains_key("ak") || s.contains_key("idp_id"))
+        }) else {
             return Ok(None);
         };
         Self::from_lookup(|name| {
@@ -241,6 +341,9 @@ impl Credentials {
                 ENV_SK => "sk",
                 ENV_SECURITY_TOKEN => "security_token",
                 ENV_DOMAIN_ID => "domain_id",
+                ENV_IAM_ENDPOINT => "iam_endpoint",
+                ENV_IDP_ID => "idp_id",
+                ENV_ID_TOKEN_FILE => "id_token_file",
                 _ => return None,
             };
             section.get(key).cloned()
@@ -260,13 +363,9 @@ impl Credentials {
         }
     }
 
-    /// The account (domain) id, for AK/SK and instance credentials that have one.
+    /// The account (domain) id, for AK/SK and temporary keys that have one set.
     pub fn domain_id(&self) -> Option<&str> {
-        match self {
-            Credentials::AkSk(c) => c.domain_id.as_deref(),
-            Credentials::InstanceMetadata(m) => m.domain_id.as_deref(),
-            _ => None,
-        }
+        self.settings()?.domain_id.as_deref()
     }
 }
 
@@ -287,7 +386,7 @@ pub(crate) fn profile_path(lookup: &dyn Fn(&str) -> Option<String>) -> Option<st
 pub struct AkSkCredentials {
     pub(crate) signer: Signer,
     pub(crate) security_token: Option<SecretString>,
-    pub(crate) domain_id: Option<String>,
+    pub(crate) settings: KeySettings,
 }
 
 impl fmt::Debug for AkSkCredentials {
@@ -299,7 +398,8 @@ impl fmt::Debug for AkSkCredentials {
                 "security_token",
                 &self.security_token.as_ref().map(|_| "[redacted]"),
             )
-            .field("domain_id", &self.domain_id)
+            .field("domain_id", &self.settings.domain_id)
+            .field("iam_endpoint", &self.settings.iam_endpoint)
             .finish()
     }
 }
@@ -341,6 +441,11 @@ pub enum TokenScope {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// The IAM endpoint credentials name.
+    fn iam_endpoint(c: &Credentials) -> Option<&str> {
+        c.settings()?.iam_endpoint.as_deref()
+    }
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars
@@ -413,6 +518,7 @@ mod tests {
             Credentials::temporary("AK", "the-sk", "the-sec-token").with_domain_id("d"),
             Credentials::password("u", "the-password", "acct"),
             Credentials::token("the-token"),
+            OidcSts::new("p", "a", "the-token").into(),
         ];
         for c in all {
             let s = format!("{c:?}");
@@ -420,5 +526,42 @@ mod tests {
                 assert!(!s.contains(secret), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn a_federated_identity_wins_over_ak_sk_in_the_environment_and_the_profile() {
+        let c = Credentials::from_lookup(lookup(&[
+            (ENV_AK, "AK1"),
+            (ENV_SK, "SK1"),
+            (ENV_IDP_ID, "idp"),
+            (ENV_ID_TOKEN_FILE, "/run/token"),
+            (ENV_IAM_ENDPOINT, "http://127.0.0.1:1"),
+            (ENV_DOMAIN_ID, "dom"),
+        ]))
+        .unwrap()
+        .unwrap();
+        let Credentials::Federated(f) = &c else {
+            panic!("federated expected: {c:?}")
+        };
+        assert_eq!(
+            (f.idp_id.as_str(), f.id_token_file.to_str()),
+            ("idp", Some("/run/token"))
+        );
+        assert_eq!(iam_endpoint(&c), Some("http://127.0.0.1:1"));
+        assert_eq!(c.domain_id(), Some("dom"));
+        let err = Credentials::from_lookup(lookup(&[(ENV_IDP_ID, "idp")])).unwrap_err();
+        assert!(err.to_string().contains(ENV_ID_TOKEN_FILE), "{err}");
+
+        let text =
+            "[global]\nidp_id = idp\nid_token_file = /run/token\niam_endpoint = http://iam\n";
+        let c = Credentials::from_profile(text).unwrap().unwrap();
+        assert!(matches!(c, Credentials::Federated(_)), "{c:?}");
+        assert_eq!(iam_endpoint(&c), Some("http://iam"));
+        let c = Credentials::from_profile("[basic]\nak=B\nsk=b\niam_endpoint=http://iam\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(iam_endpoint(&c), Some("http://iam"));
+        let err = Credentials::from_profile("[global]\nidp_id = idp\n").unwrap_err();
+        assert!(err.contains("id_token_file"), "{err}");
     }
 }

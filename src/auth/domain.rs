@@ -10,6 +10,7 @@
 use reqwest::header::{HeaderValue, USER_AGENT};
 use tokio::sync::OnceCell;
 
+use super::exchange::explain;
 use super::keys::SigningKeys;
 use crate::clock::{self, Clock};
 use crate::error::{self, Error, RequestLine, ServiceError};
@@ -44,7 +45,7 @@ impl DomainLookup {
         user_agent: HeaderValue,
     ) -> Result<Self, Error> {
         Ok(DomainLookup {
-            url: super::iam::api_url(iam, &["v3", "auth", "domains"])?,
+            url: super::exchange::api_url(iam, &["v3", "auth", "domains"])?,
             http,
             user_agent,
             found: OnceCell::new(),
@@ -147,13 +148,4 @@ impl DomainId {
             },
         }
     }
-}
-
-/// The service error with a note on what was being done and how to avoid it.
-pub(crate) fn explain(mut err: ServiceError, note: &str) -> ServiceError {
-    err.error_msg = Some(match err.error_msg.take() {
-        Some(message) => format!("{message} ({note})"),
-        None => note.to_string(),
-    });
-    err
 }

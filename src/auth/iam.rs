@@ -8,6 +8,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 use super::credentials::{PasswordLogin, TokenScope};
+use super::exchange::api_url;
 use crate::clock::{self, Clock};
 use crate::error::{self, Error, ServiceError};
 
@@ -77,16 +78,6 @@ impl TokenSource {
             *source.cache.lock().await = None;
         }
     }
-}
-
-/// The URL of an IAM API: the endpoint (which may have a path prefix) followed by `segments`.
-pub(crate) fn api_url(endpoint: &reqwest::Url, segments: &[&str]) -> Result<reqwest::Url, Error> {
-    let mut url = endpoint.clone();
-    url.path_segments_mut()
-        .map_err(|_| Error::Config(format!("IAM endpoint `{endpoint}` cannot have a path")))?
-        .pop_if_empty()
-        .extend(segments);
-    Ok(url)
 }
 
 /// The login request body.

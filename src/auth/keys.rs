@@ -1,13 +1,19 @@
 //! The keys AK/SK requests are signed with right now: fixed ones (permanent, or temporary with a
-//! security token), or temporary ones from the instance metadata service, refreshed before they
-//! expire.
+//! security token), or the keys of a provider ([`super::provider`]: OIDC STS, federated identity,
+//! pod identity, instance metadata, or yours), kept until they need refreshing.
+//!
+//! Refreshing is single-flight: calls that find the keys missing or about to expire queue on one
+//! lock; the first asks the provider, and the calls that were waiting meanwhile use its answer
+//! (even when it expires within the margin), so any number of concurrent calls make one exchange.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Mutex;
 
-use super::metadata::MetadataSource;
+use super::provider::{AccessKeys, SharedProvider};
 use super::signer::{SignError, Signer};
 use crate::clock::Clock;
 use crate::error::Error;
@@ -42,6 +48,14 @@ impl SigningKeys {
         })
     }
 
+    /// The signing keys of a provider's answer.
+    fn of(keys: &AccessKeys) -> Result<Self, Error> {
+        SigningKeys::new(
+            Signer::new(&keys.access_key, keys.secret_key.expose_secret()),
+            keys.security_token.as_ref(),
+        )
+    }
+
     /// Adds `X-Security-Token` (temporary credentials) and signs the request at `sdk_date`.
     pub(crate) fn sign(
         &self,
@@ -61,32 +75,42 @@ impl SigningKeys {
 pub(crate) enum KeySource {
     /// Keys given by the user (explicitly, or from the environment or the profile file).
     Fixed(Arc<SigningKeys>),
-    /// Temporary keys from the instance metadata service.
-    Metadata(Box<MetadataSource>),
+    /// Keys of a provider, refreshed before they expire.
+    Provided(Box<ProvidedKeys>),
 }
 
 impl KeySource {
-    /// The keys to sign with now (fetching or refreshing temporary ones when needed).
+    /// The keys to sign with now (asking the provider when needed).
     pub(crate) async fn current(&self, clock: &Clock) -> Result<Arc<SigningKeys>, Error> {
         match self {
             KeySource::Fixed(keys) => Ok(keys.clone()),
-            KeySource::Metadata(source) => source.keys(clock).await,
+            KeySource::Provided(provided) => provided.keys(clock).await,
         }
     }
 
-    /// Forgets refreshable keys (after the service refused them); `false` when there is nothing to
-    /// refresh.
+    /// Forgets a provider's keys (after the service refused them); `false` when there is nothing
+    /// to ask for again.
     pub(crate) async fn invalidate(&self) -> bool {
         match self {
             KeySource::Fixed(_) => false,
-            KeySource::Metadata(source) => {
-                source.invalidate().await;
+            KeySource::Provided(provided) => {
+                *provided.cached.lock().await = None;
                 true
             }
         }
     }
 
-    /// How the keys are shown in `Debug`: the access key or the metadata endpoint, never a secret.
+    /// What failed when the keys could not be obtained, for errors.
+    pub(crate) fn failure(&self) -> String {
+        match self {
+            KeySource::Fixed(_) => "cannot use the credentials".into(),
+            KeySource::Provided(provided) => {
+                format!("cannot obtain credentials from {:?}", provided.provider)
+            }
+        }
+    }
+
+    /// How the keys are shown in `Debug`: the access key or the provider, never a secret.
     pub(crate) fn describe(&self) -> String {
         match self {
             KeySource::Fixed(keys) => format!(
@@ -98,7 +122,144 @@ impl KeySource {
                     "None"
                 }
             ),
-            KeySource::Metadata(source) => format!("InstanceMetadata {{ {} }}", source.endpoint()),
+            KeySource::Provided(provided) => format!("{:?}", provided.provider),
         }
+    }
+}
+
+/// A provider's keys, kept until less than the margin is left before they expire.
+pub(crate) struct ProvidedKeys {
+    provider: SharedProvider,
+    margin: Duration,
+    cached: Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    keys: Arc<SigningKeys>,
+    expires_at: Option<SystemTime>,
+    /// When the provider answered.
+    obtained: Instant,
+}
+
+impl ProvidedKeys {
+    /// The keys of `provider`, asked for again when less than `margin` is left before they expire.
+    pub(crate) fn new(provider: SharedProvider, margin: Duration) -> Self {
+        ProvidedKeys {
+            provider,
+            margin,
+            cached: Mutex::default(),
+        }
+    }
+
+    /// The keys to sign with now. A call that waited while another asked the provider takes that
+    /// answer unless it has already expired.
+    async fn keys(&self, clock: &Clock) -> Result<Arc<SigningKeys>, Error> {
+        let asked = Instant::now();
+        let mut cached = self.cached.lock().await;
+        let now = clock.now();
+        if let Some(c) = cached.as_ref() {
+            let margin = if c.obtained >= asked {
+                Duration::ZERO
+            } else {
+                self.margin
+            };
+            if c.expires_at.is_none_or(|t| t > now + margin) {
+                return Ok(c.keys.clone());
+            }
+        }
+        let answer = self.provider.provide_credentials().await?;
+        tracing::debug!(
+            access_key = answer.access_key(),
+            provider = ?self.provider,
+            "obtained credentials"
+        );
+        let keys = Arc::new(SigningKeys::of(&answer)?);
+        *cached = Some(Cached {
+            keys: keys.clone(),
+            expires_at: answer.expires_at,
+            obtained: Instant::now(),
+        });
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::provider::{ProvideCredentials, ProvideFuture};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Counts its answers; each expires `validity` from now.
+    #[derive(Debug)]
+    struct Counting {
+        calls: AtomicUsize,
+        validity: Duration,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials(&self) -> ProvideFuture<'_> {
+            Box::pin(async move {
+                let n = self.calls.fetch_add(1, Ordering::SeqCst);
+                // Let the other calls queue up behind this one.
+                tokio::task::yield_now().await;
+                Ok(AccessKeys::temporary(format!("AK{n}"), "sk", "token")
+                    .with_expiry(SystemTime::now() + self.validity))
+            })
+        }
+    }
+
+    fn source(validity: Duration, margin: Duration) -> (Arc<Counting>, KeySource) {
+        let provider = Arc::new(Counting {
+            calls: AtomicUsize::new(0),
+            validity,
+        });
+        let keys = KeySource::Provided(Box::new(ProvidedKeys::new(provider.clone(), margin)));
+        (provider, keys)
+    }
+
+    #[tokio::test]
+    async fn concurrent_calls_share_one_answer_even_inside_the_margin() {
+        // Valid 10 minutes, margin 40: every later call asks again, but concurrent ones share.
+        let (provider, keys) = source(Duration::from_secs(600), Duration::from_secs(2400));
+        let clock = Clock::default();
+        let all = futures::future::join_all((0..50).map(|_| keys.current(&clock))).await;
+        assert!(
+            all.iter()
+                .all(|k| k.as_ref().unwrap().signer.access_key() == "AK0")
+        );
+        assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+        keys.current(&clock).await.unwrap();
+        assert_eq!(provider.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn keys_are_kept_outside_the_margin_and_dropped_when_refused() {
+        let (provider, keys) = source(Duration::from_secs(3600), Duration::from_secs(2400));
+        let clock = Clock::default();
+        for _ in 0..3 {
+            assert_eq!(
+                keys.current(&clock).await.unwrap().signer.access_key(),
+                "AK0"
+            );
+        }
+        assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+        assert!(keys.invalidate().await);
+        assert_eq!(
+            keys.current(&clock).await.unwrap().signer.access_key(),
+            "AK1"
+        );
+        // The client's clock (its offset learned from the server) decides what is about to expire.
+        clock.set_offset(3600 - 2400 + 1);
+        assert_eq!(
+            keys.current(&clock).await.unwrap().signer.access_key(),
+            "AK2"
+        );
+        assert!(
+            !KeySource::Fixed(Arc::new(
+                SigningKeys::of(&AccessKeys::permanent("A", "S")).unwrap()
+            ))
+            .invalidate()
+            .await
+        );
     }
 }

@@ -92,7 +92,7 @@ fn v2_case(description: &str) -> types::builder::CreateOrderIncidentV2Req {
         .simple_description(description)
 }
 
-async fn create_v2(client: &Client, description: &str) -> String {
+pub(crate) async fn create_v2(client: &Client, description: &str) -> String {
     client
         .create_cases()
         .body(v2_case(description))

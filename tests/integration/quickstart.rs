@@ -1,13 +1,15 @@
 //! The quickstart example as a user who comes from Huawei's SDKs runs it: only
 //! `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` set (plus the IAM and OSM endpoints, pointing at a
-//! sandbox on loopback), no account id. It must run its whole ticket flow, the account id looked
-//! up once through IAM.
+//! sandbox on loopback), no account id; or only the variables of an OIDC id token, a federated
+//! identity or a CCE pod identity (their exchange on the sandbox too). It must run its whole
+//! ticket flow against that sandbox, the account id looked up once through IAM (or read from the
+//! OIDC agency URN).
 //!
 //! The example's own `main` runs, compiled into this binary, in a child process whose environment
 //! is exactly those variables (`common::isolated`): no second build of the example with other
 //! features, and nothing of the developer's environment leaks in.
 
-use osm_sandbox::Sandbox;
+use osm_sandbox::{Exchange, Sandbox};
 
 use crate::common::isolated::{in_child, run_child};
 
@@ -81,5 +83,53 @@ async fn the_v2_example_runs_offline() {
         "is now completed",
     ] {
         assert!(stdout.contains(expected), "`{expected}` missing:\n{stdout}");
+    }
+}
+
+/// The quickstart with only the variables of one of the sandbox's token exchanges (and the OSM
+/// endpoint): it must run against the service they name, not start a sandbox of its own, and
+/// take its keys from one exchange.
+#[tokio::test]
+async fn the_quickstart_runs_with_only_temporary_credentials_of_each_kind() {
+    for exchange in Exchange::ALL {
+        let sandbox = Sandbox::start().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut vars = sandbox.credential_variables(exchange, dir.path()).unwrap();
+        vars.push(("HUAWEICLOUD_SDK_OSM_ENDPOINT", sandbox.url()));
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let stdout = run_child("quickstart::child_runs_the_quickstart", &vars).await;
+        let (expected, exchanges, lookups) = match exchange {
+            Exchange::OidcSts => ("from the agency URN", sandbox.counters().oidc_exchanges, 0),
+            Exchange::Federated => (
+                "looked up through IAM",
+                sandbox.counters().federation_keys,
+                1,
+            ),
+            Exchange::PodIdentity => (
+                "looked up through IAM",
+                sandbox.counters().pod_identity_exchanges,
+                1,
+            ),
+        };
+        for line in [
+            format!("signing every request for {}", sandbox.url()),
+            format!(
+                "account (domain) id {} {expected}",
+                sandbox.credentials().domain_id
+            ),
+            "is now completed".to_string(),
+            "Done.".to_string(),
+        ] {
+            assert!(
+                stdout.contains(&line),
+                "{exchange:?}: `{line}` missing:\n{stdout}"
+            );
+        }
+        assert!(!stdout.contains("local OSM sandbox"), "{stdout}");
+        let counters = sandbox.counters();
+        assert_eq!(exchanges, 1, "{exchange:?}: {counters:?}");
+        assert_eq!(counters.domain_lookups, lookups, "{exchange:?}");
+        assert_eq!(counters.tickets_created, 1, "{exchange:?}");
+        assert_eq!(counters.auth_failures, 0, "{exchange:?}");
     }
 }
