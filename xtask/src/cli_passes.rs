@@ -16,11 +16,13 @@
 //!   progenitor's unfinished `--json-body-template` (help "XXX") becomes `--body-schema`, which
 //!   prints that schema.
 //! * [`downloads`]: the `todo!()` progenitor emits for binary responses streams the body to the
-//!   subcommand's own `--output PATH` (`crate::files::save`).
+//!   subcommand's own `--output-file PATH` (`crate::files::save`; `--output` is the tool's format,
+//!   given anywhere on the line).
 //! * [`arrays`]: array parameters are repeated flags (`--case-ids A --case-ids B`); progenitor's
 //!   `value_parser!(Vec<T>)` does not compile.
-//! * [`paged`]: with `--output jsonl`, every operation with `x-sdk-paging` streams its items through
-//!   the builder's `.stream()` (`crate::output::list`).
+//! * [`paged`]: every operation with `x-sdk-paging` answers through `crate::pager::run`, given the
+//!   builder and the answer's list field: one page, every page (`--all`), the first N items
+//!   (`--max-items`), or every item a line (`--output jsonl`).
 //!
 //! Shared by `cli/build.rs` (through `#[path]`) and the xtask; syn with the `full` feature only.
 
@@ -46,7 +48,7 @@ pub struct Rewritten {
     pub downloads: usize,
     /// Array parameters turned into repeated flags.
     pub arrays: usize,
-    /// Paged operations streaming their items with `--output jsonl`.
+    /// Paged operations answering through `crate::pager::run`.
     pub paged: usize,
 }
 
@@ -163,12 +165,6 @@ pub fn one_error_type(file: &mut syn::File) -> Result<usize, String> {
             count += 1;
         }
     }
-    config.items.push(parse_quote! {
-        /// Whether paged lists stream their items (`--output jsonl`) instead of one answer.
-        fn stream_lists(&self) -> bool {
-            false
-        }
-    });
     Ok(count)
 }
 
@@ -386,7 +382,7 @@ pub fn json_bodies(methods: &mut [ImplItem]) -> Result<usize, String> {
     Ok(bodies.len())
 }
 
-/// Binary responses saved to `--output PATH`; returns how many.
+/// Binary responses saved to `--output-file PATH`; returns how many.
 pub fn downloads(methods: &mut [ImplItem]) -> Result<usize, String> {
     let mut saved = Vec::new();
     for (op, f) in fns_with_prefix(methods, "execute_") {
@@ -407,18 +403,17 @@ pub fn downloads(methods: &mut [ImplItem]) -> Result<usize, String> {
         let f = find_fn(methods, &format!("cli_{op}"))
             .ok_or_else(|| format!("no `cli_{op}` for `execute_{op}`"))?;
         edit_command(f, |calls| {
-            if arg_call(calls, "output").is_some() {
-                return Err("already has an `output` argument".into());
+            if arg_call(calls, "output-file").is_some() {
+                return Err("already has an `output-file` argument".into());
             }
             calls.push(parse_quote! {
                 _.arg(
-                    ::clap::Arg::new("output")
-                        .long("output")
-                        .short('o')
+                    ::clap::Arg::new("output-file")
+                        .long("output-file")
                         .value_name("PATH")
                         .required(true)
                         .value_parser(::clap::value_parser!(std::path::PathBuf))
-                        .help("File to write the download to, streamed (`-`: standard output); here --output is a path, not a format"),
+                        .help("File to write the download to, streamed (`-`: standard output)"),
                 )
             });
             Ok(())
@@ -515,11 +510,16 @@ pub fn arrays(methods: &mut [ImplItem]) -> Result<usize, String> {
     Ok(count)
 }
 
-/// `--output jsonl` streams the items of the paged operations; returns how many.
+/// Paged operations answer through `crate::pager::run` (one page, `--all`, `--max-items`,
+/// `--output jsonl`); returns how many.
 pub fn paged(methods: &mut [ImplItem], pagings: &[crate::paging::Paging]) -> Result<usize, String> {
     let mut count = 0;
     for paging in pagings.iter().filter(|p| p.item_type.is_some()) {
         let name = format!("execute_{}", generate::snake_case(&paging.operation_id));
+        let items = paging
+            .items
+            .clone()
+            .ok_or_else(|| format!("`{name}`: a paged operation with items names no list field"))?;
         let f =
             find_fn(methods, &name).ok_or_else(|| format!("no `{name}` for a paged operation"))?;
         let at = f
@@ -530,14 +530,11 @@ pub fn paged(methods: &mut [ImplItem], pagings: &[crate::paging::Paging]) -> Res
                 matches!(s, Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(p) if p.ident == "result"))
             })
             .ok_or_else(|| format!("`{name}` has no `let result = request.send().await;`"))?;
-        f.block.stmts.insert(
-            at,
-            parse_quote! {
-                if self.config.stream_lists() {
-                    return crate::output::list(&self.config, request.stream()).await;
-                }
-            },
-        );
+        f.block.stmts.truncate(at);
+        f.block.stmts.push(Stmt::Expr(
+            parse_quote!(crate::pager::run(request, #items).await),
+            None,
+        ));
         count += 1;
     }
     Ok(count)
