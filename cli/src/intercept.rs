@@ -159,7 +159,7 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
 
 /// `--dry-run`: prints the request as it would have gone out, answers with a refusal.
 async fn capture(mut stream: TcpStream) -> std::io::Result<()> {
-    while let Some(request) = read_request(&mut stream).await? {
+    if let Some(request) = read_request(&mut stream).await? {
         let Some(target) = setup::target() else {
             return Ok(());
         };
@@ -193,7 +193,6 @@ async fn capture(mut stream: TcpStream) -> std::io::Result<()> {
         );
         stream.write_all(answer.as_bytes()).await?;
         stream.write_all(body).await?;
-        return Ok(());
     }
     Ok(())
 }

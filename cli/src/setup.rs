@@ -230,10 +230,10 @@ pub async fn client(options: &Options, offline: bool) -> anyhow::Result<(Client,
             builder = builder.language(language);
         }
     }
-    if offline || options.sandbox {
-        if let Some(language) = &options.language {
-            builder = builder.language(language);
-        }
+    if (offline || options.sandbox)
+        && let Some(language) = &options.language
+    {
+        builder = builder.language(language);
     }
     builder = builder.retry_policy(RetryPolicy::default().with_max_elapsed(options.retry_budget()));
     let iam_lookup = (!domain_known).then(|| {
@@ -257,19 +257,19 @@ fn endpoint_of(options: &Options, profile: &Profile) -> anyhow::Result<String> {
         return Ok(url.clone());
     }
     if let Some(id) = &options.region {
-        return Ok(region(id)?);
+        return region(id);
     }
     if let Some(url) = env("HUAWEICLOUD_SDK_OSM_ENDPOINT") {
         return Ok(url);
     }
     if let Some(id) = env("HUAWEICLOUD_SDK_REGION") {
-        return Ok(region(&id)?);
+        return region(&id);
     }
     if let Some(url) = &profile.endpoint {
         return Ok(url.clone());
     }
     if let Some(id) = &profile.region {
-        return Ok(region(id)?);
+        return region(id);
     }
     Err(Error::Config(format!(
         "no endpoint: give --endpoint URL or --region REGION, set HUAWEICLOUD_SDK_OSM_ENDPOINT or \
