@@ -5,18 +5,24 @@
 //! * `--dry-run`: the client's endpoint is that server, which prints each request with the URL it
 //!   would have gone to and answers it with a refusal, so nothing leaves the machine; the command
 //!   then ends with status 0. Without an account id, a placeholder stands in for the IAM lookup.
-//! * `--debug`: that server is the client's HTTP proxy and forwards each request. Plain-HTTP
-//!   exchanges are printed whole; HTTPS ones pass through a `CONNECT` tunnel whose content is
-//!   encrypted, so only the tunnel and the SDK's own account of each attempt (status, request id,
-//!   duration, retries) are printed. The SDK has no hook to observe the exchanges it makes; one
-//!   would let `--debug` show HTTPS requests whole.
+//! * `--debug`: that server is the client's HTTP proxy and forwards each request, printing it and
+//!   its answer. For HTTPS the client's `CONNECT` tunnel ends in that server: it presents a
+//!   certificate made at start-up for the endpoint's (and IAM's) host, which this client alone
+//!   trusts (`add_root_certificate`; its key never leaves the process), reads the request, and
+//!   sends it on over a TLS connection of its own, verified against the platform's roots. The
+//!   forwarded legs do not go through `HTTPS_PROXY`. The SDK has no hook to observe the exchanges
+//!   it makes; one would make this interception unnecessary.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::sync::Arc;
+
 use huaweicloud_osm::ClientBuilder;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::rustls;
+use tokio_rustls::{TlsAcceptor, TlsConnector};
 
 use crate::setup::{self, Options};
 
@@ -39,19 +45,27 @@ pub async fn configure(builder: ClientBuilder, options: &Options) -> anyhow::Res
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let local = format!("http://{}", listener.local_addr()?);
     let dry_run = options.dry_run;
+    let tls = if dry_run { None } else { Tls::for_target()? };
+    let root = tls.as_ref().map(|t| t.certificate_pem.clone());
+    let tls = tls.map(Arc::new);
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            let tls = tls.clone();
             tokio::spawn(async move {
                 let _ = if dry_run {
                     capture(stream).await
                 } else {
-                    forward(stream).await
+                    forward(stream, tls.as_deref()).await
                 };
             });
         }
     });
     if !dry_run {
-        return Ok(builder.proxy(local));
+        let builder = builder.proxy(local);
+        return Ok(match root {
+            Some(pem) => builder.add_root_certificate(pem.as_bytes()),
+            None => builder,
+        });
     }
     let mut builder = builder.endpoint(&local).iam_endpoint(&local).no_proxy();
     if setup::target().is_some_and(|t| t.iam_lookup.is_some()) {
@@ -84,7 +98,7 @@ impl Message {
 }
 
 /// Reads a request: its head, then a body of `Content-Length` bytes or in chunks.
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Message>> {
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Option<Message>> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 8192];
     let end = loop {
@@ -197,23 +211,94 @@ async fn capture(mut stream: TcpStream) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `--debug`: forwards a proxied request, printing the exchange (or the tunnel, for HTTPS).
-async fn forward(mut stream: TcpStream) -> std::io::Result<()> {
+/// The TLS ends of `--debug`'s interception: a certificate for the HTTPS hosts the client calls
+/// (the endpoint's, IAM's), made at start-up, and a connector verifying the real servers.
+struct Tls {
+    certificate_pem: String,
+    hosts: Vec<String>,
+    acceptor: TlsAcceptor,
+    connector: TlsConnector,
+}
+
+impl Tls {
+    /// `None` when no HTTPS host is called.
+    fn for_target() -> anyhow::Result<Option<Tls>> {
+        let Some(target) = setup::target() else {
+            return Ok(None);
+        };
+        let hosts: Vec<String> = std::iter::once(target.endpoint.as_str())
+            .chain(target.iam_lookup.as_deref())
+            .filter_map(|url| url.strip_prefix("https://"))
+            .filter_map(|rest| rest.split(['/', ':']).next())
+            .map(str::to_string)
+            .collect();
+        if hosts.is_empty() {
+            return Ok(None);
+        }
+        let made = rcgen::generate_simple_self_signed(hosts.clone())?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let key = rustls::pki_types::PrivateKeyDer::try_from(made.signing_key.serialize_der())
+            .map_err(anyhow::Error::msg)?;
+        let server = rustls::ServerConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_single_cert(vec![made.cert.der().clone()], key)?;
+        let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
+        let mut client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        client.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Some(Tls {
+            certificate_pem: made.cert.pem(),
+            hosts,
+            acceptor: TlsAcceptor::from(Arc::new(server)),
+            connector: TlsConnector::from(Arc::new(client)),
+        }))
+    }
+}
+
+/// `--debug`: forwards a proxied request, printing the exchange; an HTTPS tunnel to a host the
+/// interception has a certificate for is opened, anything else passed through as it is.
+async fn forward(mut stream: TcpStream, tls: Option<&Tls>) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else {
         return Ok(());
     };
     let mut words = request.start_line().split_whitespace();
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
     if method == "CONNECT" {
-        crate::output::note(&format!(
-            "debug: CONNECT {target}: an HTTPS tunnel, its requests and answers are encrypted \
-             (the SDK's account of each attempt follows)"
-        ));
+        let host = target.split(':').next().unwrap_or_default();
         let mut upstream = TcpStream::connect(target).await?;
         stream
             .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
             .await?;
-        tokio::io::copy_bidirectional(&mut stream, &mut upstream).await?;
+        let Some(tls) = tls.filter(|t| t.hosts.iter().any(|h| h == host)) else {
+            crate::output::note(&format!(
+                "debug: CONNECT {target}: a tunnel, its content encrypted"
+            ));
+            tokio::io::copy_bidirectional(&mut stream, &mut upstream).await?;
+            return Ok(());
+        };
+        drop(upstream);
+        let mut client = tls.acceptor.accept(stream).await?;
+        let name = rustls::pki_types::ServerName::try_from(host.to_string())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        // One connection to the server for each request the client sends in the tunnel.
+        while let Some(request) = read_request(&mut client).await? {
+            let mut words = request.start_line().split_whitespace();
+            let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            let url = format!(
+                "https://{}{path}",
+                target.strip_suffix(":443").unwrap_or(target)
+            );
+            let upstream = TcpStream::connect(target).await?;
+            let mut server = tls.connector.connect(name.clone(), upstream).await?;
+            if !relay(&mut client, &mut server, &request, method, &url, path).await? {
+                break;
+            }
+        }
+        client.shutdown().await?;
         return Ok(());
     }
     let rest = target.strip_prefix("http://").unwrap_or(target);
@@ -221,7 +306,33 @@ async fn forward(mut stream: TcpStream) -> std::io::Result<()> {
         Some(at) => rest.split_at(at),
         None => (rest, "/"),
     };
-    let mut lines = vec![format!("{method} {target}")];
+    let address = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let mut upstream = TcpStream::connect(&address).await?;
+    let (method, target) = (method.to_string(), target.to_string());
+    relay(&mut stream, &mut upstream, &request, &method, &target, path).await?;
+    stream.shutdown().await
+}
+
+/// Sends `request` on (to `path`, the connection closed after the answer), prints both, and
+/// passes the answer back; `true` when the client may send another request on its connection
+/// (the answer is framed and does not close it).
+async fn relay<C, U>(
+    client: &mut C,
+    upstream: &mut U,
+    request: &Message,
+    method: &str,
+    url: &str,
+    path: &str,
+) -> std::io::Result<bool>
+where
+    C: AsyncWrite + Unpin,
+    U: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut lines = vec![format!("{method} {url}")];
     let mut head = format!("{method} {path} HTTP/1.1\r\n");
     for line in request.head.lines().skip(1) {
         let name = line
@@ -239,16 +350,16 @@ async fn forward(mut stream: TcpStream) -> std::io::Result<()> {
     }
     head.push_str("Connection: close\r\n\r\n");
     print_message("debug: request", &lines, &request.body);
-    let address = if authority.contains(':') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
-    let mut upstream = TcpStream::connect(&address).await?;
     upstream.write_all(head.as_bytes()).await?;
     upstream.write_all(&request.body).await?;
+    upstream.flush().await?;
     let mut answer = Vec::new();
-    upstream.read_to_end(&mut answer).await?;
+    // A TLS server may end without close_notify: what was read is the answer.
+    if let Err(e) = upstream.read_to_end(&mut answer).await
+        && answer.is_empty()
+    {
+        return Err(e);
+    }
     let end = answer
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -265,8 +376,10 @@ async fn forward(mut stream: TcpStream) -> std::io::Result<()> {
     };
     let lines: Vec<String> = answer_head.lines().map(redact_header).collect();
     print_message("debug: answer", &lines, &shown);
-    stream.write_all(&answer).await?;
-    Ok(())
+    client.write_all(&answer).await?;
+    client.flush().await?;
+    let head = answer_head.to_ascii_lowercase();
+    Ok(!head.contains("connection: close") && (chunked || head.contains("content-length:")))
 }
 
 /// A header line with its secret part replaced: the signature of `Authorization`, tokens whole.

@@ -80,14 +80,17 @@ impl CliConfig for Output {
         T: JsonSchema + Serialize + std::fmt::Debug,
     {
         let value: &T = value;
-        let json = serde_json::to_value(value).unwrap_or(Value::Null);
+        let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
+        let schema = schema_of::<T>();
+        // An answer with nothing in it, not even an empty list: say what was done instead.
+        keep_list_keys(&mut json, &schema);
         if json.as_object().is_some_and(|o| o.is_empty())
             && setup::options().format.is_none()
             && setup::options().query.is_none()
         {
             return emit(&crate::commands::done_line());
         }
-        print(json, &schema_of::<T>());
+        print(json, &schema);
     }
 
     fn success_no_item(&self, _: &ResponseValue<()>) {

@@ -1340,3 +1340,89 @@ async fn deleting_asks_on_a_terminal_and_never_without_one() {
     assert!(deleted.status.success(), "{}", text(&deleted.stderr));
     assert!(!text(&deleted.stderr).contains("go on?"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_shows_https_exchanges_whole_with_secrets_redacted() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+
+    let home = tempfile::tempdir().unwrap();
+    // A loopback HTTPS server with a certificate for `localhost`, trusted through SSL_CERT_FILE.
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let roots = home.path().join("roots.pem");
+    std::fs::write(&roots, made.cert.pem()).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(made.signing_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![made.cert.der().clone()], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let heads = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let Ok(mut tls) = acceptor.accept(stream).await else {
+                continue;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && tls.read(&mut byte).await.unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            heads
+                .lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&head).into_owned());
+            let answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 17\r\nconnection: close\r\n\r\n{\"regionList\":[]}";
+            let _ = tls.write_all(answer).await;
+            let _ = tls.shutdown().await;
+        }
+    });
+    let secret = "s3cr3t-k3y-never-shown";
+    let mut command = bare(&home);
+    command
+        .env("HUAWEICLOUD_SDK_AK", "AK")
+        .env("HUAWEICLOUD_SDK_SK", secret)
+        .env("HUAWEICLOUD_SDK_DOMAIN_ID", "domain")
+        .env("SSL_CERT_FILE", &roots)
+        .args([
+            "list-regions-v1",
+            "--debug",
+            "--endpoint",
+            &format!("https://localhost:{port}"),
+        ]);
+    let output = run(command, b"").await;
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        stdout_json(&output),
+        json!({ "regionList": [] }),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("GET https://localhost:{port}/v1.0/")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("debug: answer") && stderr.contains("HTTP/1.1 200 OK"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Signature=<redacted>") && !stderr.contains(secret),
+        "{stderr}"
+    );
+    // The server got the request as the SDK signed it.
+    let heads = seen.lock().unwrap();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0]
+            .to_ascii_lowercase()
+            .contains("authorization: sdk-hmac-sha256 access=ak"),
+        "{heads:?}"
+    );
+}
