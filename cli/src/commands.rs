@@ -54,13 +54,20 @@ const RENAMED: &[(&str, &str, &str)] = &[
     ("download-cases", "language", "export-language"),
 ];
 
+/// Whether this command line may print help: `-h`, `--help`, `help`, or no arguments at all.
+pub fn wants_help() -> bool {
+    let mut args = std::env::args_os().skip(1).peekable();
+    args.peek().is_none() || args.any(|a| a == "-h" || a == "--help" || a == "help")
+}
+
 /// `list_cases_v1` (progenitor's name for `ListCasesV1`) -> `list-cases-v1`.
 pub fn subcommand_name(op: CliCommand) -> String {
     op.operation_id().replace('_', "-")
 }
 
-/// The whole command line. `for_help`: the subcommands are listed by area in the help's text
-/// rather than by clap (completions list them all, so they take the plain tree).
+/// The whole command line. `for_help`: help may be printed, so the subcommands are listed by area
+/// in the help's text rather than by clap, and their descriptions made for the terminal (work a
+/// call does not need: completions and calls take the plain tree).
 pub fn command(for_help: bool) -> Command {
     let mut root = Command::new("osm")
         .version(env!("CARGO_PKG_VERSION"))
@@ -82,7 +89,7 @@ pub fn command(for_help: bool) -> Command {
         sub = crate::names::apply(&name, sub);
         sub = crate::everyday::extend(&name, sub);
         sub = headings(sub);
-        if let Some(text) = sub.get_long_about().map(|t| reflow(&t.to_string())) {
+        if for_help && let Some(text) = sub.get_long_about().map(|t| reflow(&t.to_string())) {
             sub = sub.long_about(text);
         }
         listed.push((name, about_of(&sub)));
@@ -121,11 +128,34 @@ pub fn command(for_help: bool) -> Command {
     root
 }
 
-/// The spec's description as paragraphs: its line breaks inside a paragraph become spaces, so
-/// that clap wraps it to the terminal.
+/// Sentences of the spec's descriptions written for its maintainers (how the spec was reconciled
+/// with Huawei's pages and SDKs), left out of `osm <command> --help`.
+const MAINTAINER_NOTES: [&str; 9] = [
+    "this spec",
+    "parameter table",
+    "docs' request example",
+    "docs' example",
+    "SDK and docs",
+    "progenitor",
+    "the client turns",
+    "as Huawei's Go and Python SDKs do",
+    "doc pages",
+];
+
+/// The spec's description for a person at a terminal: as paragraphs (its line breaks inside a
+/// paragraph become spaces, so that clap wraps it), without the maintainers' notes.
 fn reflow(text: &str) -> String {
     text.split("\n\n")
-        .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
+        .map(|p| {
+            let joined = p.split('\n').map(str::trim).collect::<Vec<_>>().join(" ");
+            joined
+                .split_inclusive(". ")
+                .filter(|sentence| !MAINTAINER_NOTES.iter().any(|n| sentence.contains(n)))
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
 }

@@ -43,7 +43,7 @@ mod generated {
 }
 
 fn main() -> ExitCode {
-    let mut tree = commands::command(true);
+    let mut tree = commands::command(commands::wants_help());
     let matches = match tree.try_get_matches_from_mut(std::env::args_os()) {
         Ok(matches) => matches,
         Err(e) => {

@@ -356,6 +356,13 @@ fn write_file(path: &Path, text: &str, private: bool) -> anyhow::Result<()> {
     }
     let _ = private;
     let mut file = options.open(path).map_err(fail)?;
+    // A file that was there before keeps its mode on open: made private here.
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(fail)?;
+    }
     file.write_all(text.as_bytes()).map_err(fail)?;
     Ok(())
 }

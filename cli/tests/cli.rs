@@ -1046,7 +1046,8 @@ async fn tables_have_per_operation_columns_and_fit_the_width_with_wide_character
     let header = table.lines().next().unwrap();
     let created_at = width(&header[..header.find("CREATE_TIME").unwrap()]);
     let row = table.lines().find(|l| l.starts_with(&id)).unwrap();
-    let cut = row.rfind("20").unwrap();
+    // The last column starts after the last gap of two spaces.
+    let cut = row.trim_end().rfind("  ").unwrap() + 2;
     assert_eq!(
         width(&row[..cut]),
         created_at,
@@ -1113,6 +1114,14 @@ async fn help_is_grouped_by_area_and_wrapped_to_the_terminal() {
         assert!(help.contains(heading), "{heading}");
     }
     assert!(help.lines().all(|l| unicode_width(l) <= 72), "{help}");
+
+    // A command's own help: its description for users, without the spec maintainers' notes.
+    let mut list = bare(&home);
+    list.env("COLUMNS", "72").args(["list-cases", "--help"]);
+    let list = text(&run(list, b"").await.stdout);
+    assert!(list.contains("Lists the caller's tickets"), "{list}");
+    assert!(!list.contains("Go and Python SDKs"), "{list}");
+    assert!(list.lines().all(|l| unicode_width(l) <= 72), "{list}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
