@@ -4,6 +4,7 @@
 //! code reads (`i32` or `String`): only their parser changes.
 
 use std::ffi::OsStr;
+use std::str::FromStr;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
@@ -40,30 +41,17 @@ fn same(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-macro_rules! text_set {
-    ($set:literal, $ty:ty) => {
-        Names {
-            set: $set,
-            values: <$ty>::ALL
-                .iter()
-                .map(|v| (kebab(&format!("{v:?}")), v.as_str().to_string()))
-                .collect(),
-            open: false,
-        }
-    };
-}
-
-macro_rules! integer_set {
-    ($set:literal, $ty:ty) => {
-        Names {
-            set: $set,
-            values: <$ty>::ALL
-                .iter()
-                .map(|v| (kebab(&format!("{v:?}")), v.value().to_string()))
-                .collect(),
-            open: false,
-        }
-    };
+/// The names of an SDK value set: each variant's name in kebab case (`NewCaseIsv` ->
+/// `new-case-isv`), with its wire value (the set's `Display`).
+fn sent<T: std::fmt::Debug + std::fmt::Display>(set: &'static str, all: &[T]) -> Names {
+    Names {
+        set,
+        values: all
+            .iter()
+            .map(|v| (kebab(&format!("{v:?}")), v.to_string()))
+            .collect(),
+        open: false,
+    }
 }
 
 fn case_status() -> Names {
@@ -82,7 +70,7 @@ fn set_of(command: &str, arg: &str) -> Option<Names> {
     Some(match (command, arg) {
         ("list-cases" | "list-case-counts" | "download-cases", "status") => case_status(),
         ("update-cases", "action-id") | ("update-case-v1", "action") => {
-            text_set!("ticket action", CaseAction)
+            sent("ticket action", CaseAction::ALL)
         }
         (
             "check-need-verify"
@@ -90,35 +78,31 @@ fn set_of(command: &str, arg: &str) -> Option<Names> {
             | "list-has-verified-contacts"
             | "send-verify-codes",
             "contact-way",
-        ) => integer_set!("contact way", ContactWay),
-        ("create-feedback", "type") => text_set!("report type", ReportType),
-        ("create-privileges", "operation") => text_set!("privilege operation", PrivilegeOperation),
-        ("create-privileges" | "list-privileges", "privilege") => {
-            text_set!("privilege", Privilege)
-        }
+        ) => sent("contact way", ContactWay::ALL),
+        ("create-feedback", "type") => sent("report type", ReportType::ALL),
+        ("create-privileges", "operation") => sent("privilege operation", PrivilegeOperation::ALL),
+        ("create-privileges" | "list-privileges", "privilege") => sent("privilege", Privilege::ALL),
         ("create-qa-feedbacks" | "list-feedback-option", "feedback-source") => {
-            text_set!("feedback source", FeedbackSource)
+            sent("feedback source", FeedbackSource::ALL)
         }
-        ("create-qa-feedbacks", "feedback-type") => text_set!("feedback type", FeedbackType),
+        ("create-qa-feedbacks", "feedback-type") => sent("feedback type", FeedbackType::ALL),
         ("list-articles" | "show-qa-pairs", "search-type") => {
-            text_set!("Q&A search type", QaSearchType)
+            sent("Q&A search type", QaSearchType::ALL)
         }
         ("show-download-accessory-url", "relation-type") => {
-            text_set!("attachment relation type", AccessoryRelationType)
+            sent("attachment relation type", AccessoryRelationType::ALL)
         }
         (
             "show-latest-published-agreement" | "show-signed-latest-published-agreement",
             "agreement-type",
-        ) => {
-            text_set!("agreement type", AgreementType)
-        }
+        ) => sent("agreement type", AgreementType::ALL),
         ("update-authorizations", "action-id") => {
-            text_set!("authorization action", AuthorizationAction)
+            sent("authorization action", AuthorizationAction::ALL)
         }
         ("upload-json-accessories", "accessory-from") => {
-            text_set!("attachment source", AccessoryFrom)
+            sent("attachment source", AccessoryFrom::ALL)
         }
-        ("upload-json-accessories", "upload-type") => integer_set!("upload type", UploadType),
+        ("upload-json-accessories", "upload-type") => sent("upload type", UploadType::ALL),
         _ => return None,
     })
 }
@@ -183,49 +167,21 @@ impl Names {
     }
 }
 
-/// A set read as the integer the generated code expects.
+/// A set read as the type the generated code expects of the flag (`i32` or `String`): the wire
+/// value, parsed.
 #[derive(Clone)]
-struct AsInteger(Names);
+struct Named<T>(Names, std::marker::PhantomData<fn() -> T>);
 
-/// A set read as the text the generated code expects.
-#[derive(Clone)]
-struct AsText(Names);
+impl<T: FromStr + Clone + Send + Sync + 'static> TypedValueParser for Named<T> {
+    type Value = T;
 
-impl TypedValueParser for AsInteger {
-    type Value = i32;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &OsStr,
-    ) -> Result<i32, clap::Error> {
+    fn parse_ref(&self, cmd: &Command, arg: Option<&Arg>, value: &OsStr) -> Result<T, clap::Error> {
         let text = value.to_string_lossy();
         self.0
             .wire(&text)
             .ok()
             .and_then(|w| w.parse().ok())
             .ok_or_else(|| self.0.error(cmd, arg, &text))
-    }
-
-    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(self.0.possible_values().into_iter()))
-    }
-}
-
-impl TypedValueParser for AsText {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &OsStr,
-    ) -> Result<String, clap::Error> {
-        let text = value.to_string_lossy();
-        self.0
-            .wire(&text)
-            .map_err(|_| self.0.error(cmd, arg, &text))
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
@@ -250,9 +206,9 @@ pub fn apply(name: &str, command: Command) -> Command {
             command.mut_arg(id, |arg| {
                 let arg = arg.hide_possible_values(false);
                 if integer {
-                    arg.value_parser(AsInteger(names))
+                    arg.value_parser(Named::<i32>(names, Default::default()))
                 } else {
-                    arg.value_parser(AsText(names))
+                    arg.value_parser(Named::<String>(names, Default::default()))
                 }
             })
         })

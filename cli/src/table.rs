@@ -72,11 +72,7 @@ pub fn of_answer(value: &Value, schema: &Value) -> Option<String> {
             .map(|(c, &status)| cell(&item[c.as_str()], status))
             .collect()
     });
-    let header = columns
-        .iter()
-        .map(|c| snake_case(c).to_uppercase())
-        .collect();
-    Some(render(header, rows))
+    Some(render(header(&columns), rows))
 }
 
 /// The preferred name first (`incident_id` before any other `…_id`), then schema order; names
@@ -128,11 +124,7 @@ pub fn of_rows(value: &Value) -> Option<String> {
             .map(|c| cell(item.get(c).unwrap_or(&Value::Null), false))
             .collect()
     });
-    let header = columns
-        .iter()
-        .map(|c| snake_case(c).to_uppercase())
-        .collect();
-    Some(render(header, rows))
+    Some(render(header(&columns), rows))
 }
 
 /// Draws the table without borders, each row on one line, within the terminal's width: cells are
@@ -180,6 +172,14 @@ fn width() -> Option<u16> {
         return Some(columns);
     }
     terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0)
+}
+
+/// The header: each column's name in upper snake case (`regionId` -> `REGION_ID`).
+fn header<S: AsRef<str>>(columns: &[S]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| snake_case(c.as_ref()).to_uppercase())
+        .collect()
 }
 
 /// `regionId` -> `region_id`; snake case stays as it is.

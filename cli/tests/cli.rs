@@ -150,6 +150,20 @@ async fn create(sandbox: &Sandbox, home: &tempfile::TempDir, description: &str) 
     field(&created, "incident_id")
 }
 
+/// A ticket created and then canceled through `osm update-cases --action-id cancel`.
+async fn canceled(sandbox: &Sandbox, home: &tempfile::TempDir, description: &str) -> String {
+    let id = create(sandbox, home, description).await;
+    let cancel = call(
+        sandbox,
+        home,
+        &[],
+        &["update-cases", "--case-id", &id, "--action-id", "cancel"],
+    )
+    .await;
+    assert!(cancel.status.success(), "{}", text(&cancel.stderr));
+    id
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_of_the_spec_is_a_subcommand_with_its_summary() {
     let spec: Value = serde_yaml::from_str(
@@ -1232,14 +1246,7 @@ async fn api_calls_any_path_signed_and_decoded() {
 async fn wait_returns_when_the_ticket_gets_there_and_fails_after_its_timeout() {
     let sandbox = Sandbox::start().await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let id = create(&sandbox, &home, "to wait on").await;
-    call(
-        &sandbox,
-        &home,
-        &[],
-        &["update-cases", "--case-id", &id, "--action-id", "cancel"],
-    )
-    .await;
+    let id = canceled(&sandbox, &home, "to wait on").await;
     let closed = call(
         &sandbox,
         &home,
@@ -1309,14 +1316,7 @@ async fn wait_returns_when_the_ticket_gets_there_and_fails_after_its_timeout() {
 async fn deleting_asks_on_a_terminal_and_never_without_one() {
     let sandbox = Sandbox::start().await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let id = create(&sandbox, &home, "to delete").await;
-    call(
-        &sandbox,
-        &home,
-        &[],
-        &["update-cases", "--case-id", &id, "--action-id", "cancel"],
-    )
-    .await;
+    let id = canceled(&sandbox, &home, "to delete").await;
     // On a terminal (script(1) gives it one), "n" keeps the ticket and sends nothing.
     let c = sandbox.credentials();
     let line = format!(
