@@ -2,6 +2,7 @@
 //! turn `openapi/osm.yaml` into Rust with progenitor, and what `cargo xtask validate` runs to check
 //! the spec against exactly the build's settings.
 //!
+//! - [`areas`]: the API areas (the SDK's features `v1`, `v2`, `irobot`) and the spec cut to some;
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
 //! - [`paging`]: finds the paged operations and emits their paginators;
@@ -14,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod areas;
 pub mod cli_passes;
 pub mod generate;
 pub mod limits;
