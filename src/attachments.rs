@@ -24,12 +24,18 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use futures::StreamExt;
-use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+#[cfg(any(feature = "v1", feature = "v2"))]
+use progenitor_client::ClientInfo;
+use progenitor_client::{ByteStream, ResponseValue};
+#[cfg(any(feature = "v1", feature = "v2"))]
+use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+#[cfg(feature = "v2")]
 use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result};
 pub use crate::values::{AccessoryFrom, AccessoryFromV1};
+#[cfg(any(feature = "v1", feature = "v2"))]
 use crate::{Client, types};
 
 /// Largest v1.0 attachment (2 MB).
@@ -40,6 +46,7 @@ pub const V1_ALLOWED_TYPES: [&str; 13] = [
 ];
 /// Bytes read from an upload's source at a time: 4 KiB reads (the default) cost a blocking-pool
 /// round trip each for files and made uploads ~11× slower (see BENCHMARKS.md).
+#[cfg(feature = "v2")]
 const UPLOAD_CHUNK: usize = 64 * 1024;
 /// Most attachments one v1.0 download may ask for.
 pub const V1_MAX_DOWNLOAD_IDS: usize = 10;
@@ -52,6 +59,8 @@ pub struct Attachment {
     source: Source,
 }
 
+// Without `v1` and `v2` nothing uploads, so nothing reads a file or a reader.
+#[cfg_attr(not(any(feature = "v1", feature = "v2")), allow(dead_code))]
 enum Source {
     Bytes(Bytes),
     /// A file, opened afresh for every attempt of an upload.
@@ -167,6 +176,7 @@ impl Attachment {
     }
 
     /// Reads the whole content, refusing more than `max` bytes.
+    #[cfg(any(feature = "v1", feature = "v2"))]
     async fn read_at_most(self, max: u64) -> Result<Bytes> {
         let too_big = |size: String| {
             Error::InvalidRequest(format!(
@@ -206,6 +216,8 @@ pub struct AccessoryLimits {
 
 impl AccessoryLimits {
     /// Reads the limits from the response type (numbers given as strings or numbers).
+    #[cfg(feature = "v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
     pub fn from_vo(vo: &types::AccessoryLimitVo) -> Self {
         fn number(v: &Option<serde_json::Value>) -> Option<u64> {
             match v.as_ref()? {
@@ -291,6 +303,9 @@ impl Download for ResponseValue<ByteStream> {
     }
 }
 
+/// The v1.0 attachment operations (feature `v1`).
+#[cfg(feature = "v1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v1")))]
 impl Client {
     /// Uploads an attachment with the v1.0 API (`UploadAccessoryV1`, multipart
     /// `accessoryData`/`accessoryName`/`accessoryFrom`). Refused before sending when it is larger than
@@ -360,6 +375,21 @@ impl Client {
         download.save_to(path.as_ref()).await
     }
 
+    /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
+    async fn execute_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        operation_id: &'static str,
+    ) -> Result<ResponseValue<T>> {
+        let request = request.build()?;
+        crate::hooks::execute(self, request, None, operation_id, crate::error::json).await
+    }
+}
+
+/// The v2 attachment operations (feature `v2`).
+#[cfg(feature = "v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
+impl Client {
     /// Uploads an attachment with the v2 API (`UploadAccessory`, multipart parts `file` and
     /// `form_data`). The file is streamed when its length is known (files, sized readers); the
     /// server's limits are not consulted: see [`Client::upload_accessory_checked`].
@@ -451,19 +481,10 @@ impl Client {
             .map(AccessoryLimits::from_vo)
             .unwrap_or_default())
     }
-
-    /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
-    async fn execute_json<T: serde::de::DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-        operation_id: &'static str,
-    ) -> Result<ResponseValue<T>> {
-        let request = request.build()?;
-        crate::hooks::execute(self, request, None, operation_id, crate::error::json).await
-    }
 }
 
 /// What a v2 upload sends besides the file: everything needed to build its request again.
+#[cfg(feature = "v2")]
 #[derive(Clone)]
 struct V2Upload {
     http: reqwest::Client,
@@ -472,6 +493,7 @@ struct V2Upload {
     form_data: String,
 }
 
+#[cfg(feature = "v2")]
 impl V2Upload {
     /// The multipart request (parts `file` and `form_data`) with `file` as the file's content.
     fn request(&self, file: reqwest::multipart::Part) -> Result<reqwest::Request> {
@@ -496,12 +518,14 @@ impl V2Upload {
 }
 
 /// A reader's content as a streamed body, read [`UPLOAD_CHUNK`] bytes at a time.
+#[cfg(feature = "v2")]
 fn reader_body(reader: impl AsyncRead + Send + 'static) -> reqwest::Body {
     reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK))
 }
 
 /// The file at `path`, opened for one attempt and streamed; refused when it no longer has the
 /// `len` bytes it had when the attachment was made (the length is sent before the content).
+#[cfg(feature = "v2")]
 async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
     let file = tokio::fs::File::open(path).await?;
     let now = file.metadata().await?.len();
@@ -518,6 +542,7 @@ async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
 }
 
 /// Reads at most `max` bytes; `None` when there are more.
+#[cfg(any(feature = "v1", feature = "v2"))]
 async fn read_capped(reader: impl AsyncRead + Unpin, max: u64) -> Result<Option<Bytes>> {
     let mut buf = Vec::new();
     reader.take(max + 1).read_to_end(&mut buf).await?;
@@ -525,6 +550,7 @@ async fn read_capped(reader: impl AsyncRead + Unpin, max: u64) -> Result<Option<
 }
 
 /// Joins attachment ids with commas after checking them.
+#[cfg(feature = "v1")]
 fn join_ids(ids: &[&str], max: usize) -> Result<String> {
     if ids.is_empty() || ids.len() > max {
         return Err(Error::InvalidRequest(format!(
@@ -592,6 +618,7 @@ fn partial_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "v1")]
     #[test]
     fn ids_are_checked_before_sending() {
         assert_eq!(join_ids(&["a", "b"], 10).unwrap(), "a,b");
@@ -601,6 +628,7 @@ mod tests {
         assert!(join_ids(&[" "], 10).is_err());
     }
 
+    #[cfg(any(feature = "v1", feature = "v2"))]
     #[tokio::test]
     async fn oversized_readers_are_refused_without_reading_everything() {
         let data = vec![0u8; (V1_MAX_SIZE + 1) as usize];
@@ -611,6 +639,7 @@ mod tests {
         assert_eq!(a.read_at_most(V1_MAX_SIZE).await.unwrap().len(), 10);
     }
 
+    #[cfg(feature = "v2")]
     #[test]
     fn limits_read_strings_and_numbers() {
         let vo: types::AccessoryLimitVo = serde_json::from_value(serde_json::json!({

@@ -58,6 +58,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// With no API area enabled there is no operation to call the hooks and the error path.
+#![cfg_attr(
+    not(any(feature = "v1", feature = "v2", feature = "irobot")),
+    allow(dead_code, unused_imports)
+)]
 
 pub mod attachments;
 pub mod auth;
@@ -76,6 +81,8 @@ pub mod retry;
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 pub mod values;
+#[cfg(feature = "v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
 pub mod wait;
 
 pub use auth::{Credentials, TokenScope};
