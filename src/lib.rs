@@ -80,6 +80,8 @@ pub mod retry;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
+#[cfg(test)]
+mod test_support;
 pub mod values;
 #[cfg(feature = "v2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
@@ -166,8 +168,3 @@ mod generated {
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
-
-/// The README's examples, compiled as doc tests so they stay true (its mocks need `httpmock`).
-#[doc = include_str!("../README.md")]
-#[cfg(all(doctest, feature = "httpmock"))]
-pub struct ReadmeDoctests;

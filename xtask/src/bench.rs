@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The benchmark targets of the root package, in the order they run.
+/// The benchmark targets of the benchmarks' package ([`BENCH_PACKAGE`]), in the order they run.
 pub const BENCHES: [&str; 3] = ["signing", "calls", "transfer"];
+
+/// The package of `benches/`.
+pub const BENCH_PACKAGE: &str = "huaweicloud-osm-benches";
 
 /// 2 MiB: the most the heap may grow during one transfer, whatever its size.
 pub const HEAP_LIMIT_BYTES: i64 = 2 * 1024 * 1024;
@@ -417,14 +420,7 @@ fn run_benches(options: &Options, dir: &Path, err: &mut dyn Write) -> Result<(),
         let _ = writeln!(err, "== cargo bench --bench {bench}");
         let mut command = cargo();
         command
-            .args([
-                "bench",
-                "--package",
-                "huaweicloud-osm",
-                "--bench",
-                bench,
-                "--",
-            ])
+            .args(["bench", "--package", BENCH_PACKAGE, "--bench", bench, "--"])
             .arg("--noplot")
             .env("CRITERION_HOME", dir.join("criterion"))
             .env("OSM_BENCH_DIR", dir);
