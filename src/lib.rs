@@ -41,7 +41,7 @@
 //! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
 //! * [`Client::raw`]: any method and path, signed, retried and decoded like an operation.
 //! * [`paginate`]: `.stream()` and `.pages()` on the builders of the 14 paged operations.
-//! * [`wait`]: [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
+//! * [`wait`] (feature `v2`): [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
 //!   limits), which the `pre` step checks every request against before sending.
@@ -51,6 +51,15 @@
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
 //!
 //! ## Cargo features
+//! * The API areas, all three on by default; only the operations of the enabled ones are
+//!   generated, with their types, paginators and mocks (a program that uses one area builds
+//!   faster with `default-features = false` and that area):
+//!   * `v2`: the v2 ticket API (`/v2/servicerequest/…`: tickets, messages, labels, attachments,
+//!     authorizations, diagnosis, lookups…) and the one historical API of Huawei's SDK, with the
+//!     v2 uploads ([`Client::upload_accessory`]) and the waiters (`wait`);
+//!   * `v1`: the historical v1.0 ticket API (operations ending in `_v1`), with its uploads and
+//!     downloads ([`Client::upload_accessory_v1`]);
+//!   * `irobot`: the iRobot Q&A API (`/v2/irobot/…`).
 //! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
 //!   your own code against mocked answers (see the `mock` module).
 //! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
