@@ -3,6 +3,7 @@
 //! the spec against exactly the build's settings.
 //!
 //! - [`areas`]: the API areas (the SDK's features `v1`, `v2`, `irobot`) and the spec cut to some;
+//! - [`builders`]: keeps the type builders of the types requests send, and no others;
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
 //! - [`paging`]: finds the paged operations and emits their paginators;
@@ -16,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod areas;
+pub mod builders;
 pub mod cli_passes;
 pub mod generate;
 pub mod limits;
