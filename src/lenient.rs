@@ -101,6 +101,8 @@ impl<'de> Deserialize<'de> for Flag {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Flag {
     fn schema_name() -> String {
         "Flag".into()
@@ -184,6 +186,8 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Integer {
     fn schema_name() -> String {
         "LenientInteger".into()
@@ -262,6 +266,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
     fn schema_name() -> String {
         format!("OneOrMany_{}", T::schema_name())

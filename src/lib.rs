@@ -60,6 +60,9 @@
 //!   * `v1`: the historical v1.0 ticket API (operations ending in `_v1`), with its uploads and
 //!     downloads ([`Client::upload_accessory_v1`]);
 //!   * `irobot`: the iRobot Q&A API (`/v2/irobot/…`).
+//! * `schemars`: `schemars::JsonSchema` on every generated type (and the hand-written types they
+//!   hold), for tools that print or check bodies against their schemas, such as the `osm` command
+//!   line; off by default, the derive on every type being an eighth of the crate's compile time.
 //! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
 //!   your own code against mocked answers (see the `mock` module).
 //! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the

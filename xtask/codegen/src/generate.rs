@@ -141,6 +141,7 @@ pub fn generate_with(doc: serde_json::Value, mocks: bool) -> Result<Generated, S
         syn::parse2(client).map_err(|e| format!("generated code does not parse: {e}"))?;
     let rewritten = crate::passes::apply(&mut client, &pagings)?;
     crate::builders::request_only(&mut client)?;
+    crate::schemas::behind_feature(&mut client)?;
     if rewritten.sends != operations {
         return Err(format!(
             "the one-error-type pass rewrote {} `send()`s for {operations} operations: progenitor's \

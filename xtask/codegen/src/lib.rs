@@ -8,6 +8,7 @@
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
 //! - [`paging`]: finds the paged operations and emits their paginators;
 //! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
+//! - [`schemas`]: `schemars::JsonSchema` on the generated types only with the SDK's `schemars` feature;
 //! - [`mock_passes`]: gives the typed httpmock helpers OSM's errors under HTTP 200;
 //! - [`cli_passes`]: the `osm` command line from `Generator::cli`, rewritten likewise.
 //!
@@ -24,3 +25,4 @@ pub mod limits;
 pub mod mock_passes;
 pub mod paging;
 pub mod passes;
+pub mod schemas;
