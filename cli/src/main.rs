@@ -7,7 +7,8 @@
 //! ([`names`]), everyday body flags and delete confirmation ([`everyday`]), request bodies
 //! ([`body`]), paged lists ([`pager`]), output ([`output`], [`table`], [`query`]), retries on
 //! standard error ([`retries`]), `--debug`/`--dry-run` ([`intercept`]), files ([`files`]),
-//! `osm api` ([`api`]) and `osm wait` ([`wait`]).
+//! `osm api` ([`api`]), `osm wait` ([`wait`]) and `osm mcp`, the API as tools for AI agents
+//! ([`mcp`]).
 //!
 //! The tool's options go anywhere on the line (`osm list-cases -o table`).
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@ mod commands;
 mod everyday;
 mod files;
 mod intercept;
+mod mcp;
 mod names;
 mod output;
 mod pager;
@@ -105,6 +107,7 @@ async fn run(tree: &Command, matches: &ArgMatches) -> anyhow::Result<()> {
     match name {
         "api" => return api::run(&client, sub).await,
         "wait" => return wait::run(&client, sub).await,
+        "mcp" => return mcp::run(&client, sub).await,
         _ => {}
     }
     if files::run(name, &client, sub, &Output).await? {

@@ -11,6 +11,10 @@ use std::process::{Command, Output, Stdio};
 use osm_sandbox::{Exchange, Sandbox};
 use serde_json::{Value, json};
 
+/// `osm mcp`, driven as an agent's client drives it (beside this file, not a test binary of its own).
+#[path = "cli/mcp.rs"]
+mod mcp;
+
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
 const FAULT: &str = "9b1a349c3a2849a391d58c10f9dc55a1";
 const ECS: &str = "a51b98a1eb514f7c9c2509c92697ef76";
