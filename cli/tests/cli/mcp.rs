@@ -588,3 +588,37 @@ async fn mcp_tools_flag_picks_by_name_or_all() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
 }
+
+/// The official Python MCP SDK (package `mcp`) as the client (`tests/python/mcp_client.py`).
+/// Ignored unless asked for: it needs a Python with `mcp` installed (`OSM_MCP_PYTHON` names the
+/// interpreter, default `python3`), which CI does not install (that would mean the network):
+///
+/// ```text
+/// python3 -m venv /tmp/mcpvenv && /tmp/mcpvenv/bin/pip install mcp
+/// OSM_MCP_PYTHON=/tmp/mcpvenv/bin/python cargo test -p huaweicloud-osm-cli python_mcp_sdk \
+///     -- --ignored --nocapture
+/// ```
+///
+/// The server runs `--sandbox`: nothing but the process itself is contacted.
+#[test]
+#[ignore = "needs a Python with the `mcp` package (OSM_MCP_PYTHON)"]
+fn python_mcp_sdk_drives_osm_mcp() {
+    let python = std::env::var("OSM_MCP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let home = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/mcp_client.py");
+    let output = Command::new(&python)
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_osm"))
+        .env_clear()
+        .env("HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    println!("{stdout}{stderr}");
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("unknown ticket: OSM.01010015"), "{stdout}");
+    assert!(stdout.contains("sent=False"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("ok"), "{stdout}");
+}
