@@ -250,6 +250,51 @@ fn request<'a>(
     Ok(request)
 }
 
+/// The SDK's classes of service errors (`huaweicloud_osm::error::codes`): the error's kind in a
+/// tool error, and what the agent can do about it.
+const BY_CLASS: [(ErrorKind, &str, &str); 8] = [
+    (
+        ErrorKind::Authentication,
+        "authentication",
+        "The service refused the credentials this server runs with. Nothing the arguments can change: the server's credentials must be fixed.",
+    ),
+    (
+        ErrorKind::Permission,
+        "permission",
+        "The account may not do this. Ask for the permission to be granted, or do something else.",
+    ),
+    (
+        ErrorKind::Throttled,
+        "throttled",
+        "Too many requests, or too soon (a ticket can be urged only so often). Wait before trying again.",
+    ),
+    (
+        ErrorKind::NotFound,
+        "not_found",
+        "Nothing has that id. Check the id (list_cases lists the tickets).",
+    ),
+    (
+        ErrorKind::InvalidRequest,
+        "invalid_request",
+        "The service refused the request as sent. Change the argument its message names.",
+    ),
+    (
+        ErrorKind::Conflict,
+        "conflict",
+        "The ticket's state forbids this (it may be closed already). Check its status first (show_case_status).",
+    ),
+    (
+        ErrorKind::Quota,
+        "quota",
+        "A quota is used up (today's uploads). Wait until it is renewed.",
+    ),
+    (
+        ErrorKind::ServerFault,
+        "server_fault",
+        "The service failed. Try again later; quote the request id if it goes on.",
+    ),
+];
+
 /// An SDK error as a tool error: kind, code, message, HTTP status, request id, whether anything
 /// was sent, and what to change.
 fn sdk_error(e: &Error) -> Value {
@@ -265,38 +310,12 @@ fn sdk_error(e: &Error) -> Value {
             "invalid_request",
             "Nothing was sent: the value the message names is outside the limits of the spec. Change it to fit them (the tool's input schema states them).",
         ),
-        (_, Some(ErrorKind::Authentication)) => (
-            "authentication",
-            "The service refused the credentials this server runs with. Nothing the arguments can change: the server's credentials must be fixed.",
-        ),
-        (_, Some(ErrorKind::Permission)) => (
-            "permission",
-            "The account may not do this. Ask for the permission to be granted, or do something else.",
-        ),
-        (_, Some(ErrorKind::Throttled)) => (
-            "throttled",
-            "Too many requests, or too soon (a ticket can be urged only so often). Wait before trying again.",
-        ),
-        (_, Some(ErrorKind::NotFound)) => (
-            "not_found",
-            "Nothing has that id. Check the id (list_cases lists the tickets).",
-        ),
-        (_, Some(ErrorKind::InvalidRequest)) => (
-            "invalid_request",
-            "The service refused the request as sent. Change the argument its message names.",
-        ),
-        (_, Some(ErrorKind::Conflict)) => (
-            "conflict",
-            "The ticket's state forbids this (it may be closed already). Check its status first (show_case_status).",
-        ),
-        (_, Some(ErrorKind::Quota)) => (
-            "quota",
-            "A quota is used up (today's uploads). Wait until it is renewed.",
-        ),
-        (_, Some(ErrorKind::ServerFault)) => (
-            "server_fault",
-            "The service failed. Try again later; quote the request id if it goes on.",
-        ),
+        (_, Some(class)) => BY_CLASS
+            .iter()
+            .find(|(c, ..)| *c == class)
+            .map_or(("error", "See the message."), |(_, kind, what)| {
+                (*kind, *what)
+            }),
         (Error::Transport(_) | Error::Timeout { .. }, _) => (
             "transport",
             "No answer from the service (connection, TLS or time limit). Try again later.",

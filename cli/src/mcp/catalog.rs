@@ -4,6 +4,7 @@
 //! does to the account (read, write, destroy), from the spec and the SDK's table.
 //!
 //! The spec is the SDK's own (`huaweicloud_osm::OPENAPI_YAML`), read once when the server starts.
+//! (A test checks that the tools are those of `OPENAPI_YAML`: the build script's JSON of it.)
 
 use std::sync::Arc;
 
@@ -91,7 +92,7 @@ pub struct ToolDef {
     pub paging: Option<Paging>,
     /// What calling it does.
     pub kind: Kind,
-    /// It changes nothing in the account.
+    /// It changes nothing in the account (offered without `--allow-write`).
     pub read_only: bool,
     /// The tool as listed.
     pub tool: Tool,
@@ -104,10 +105,14 @@ impl ToolDef {
     }
 }
 
-/// The spec, parsed once.
+/// The spec, parsed once: the SDK's `openapi/osm.yaml` (`huaweicloud_osm::OPENAPI_YAML`), which
+/// the build script also writes as JSON (a tenth of the YAML's parsing time at start-up).
 pub fn spec() -> &'static Value {
     static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| serde_yaml::from_str(huaweicloud_osm::OPENAPI_YAML).unwrap_or_default())
+    SPEC.get_or_init(|| {
+        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/spec.json")))
+            .unwrap_or_default()
+    })
 }
 
 /// Every tool of the spec, in the SDK table's order (by name).
@@ -243,12 +248,14 @@ fn tool_of(spec: &Value, meta: &'static OperationMeta, op: &Value) -> ToolDef {
         );
         required.push("save_as".into());
     }
-    let input_schema = json!({
+    let mut input_schema = json!({
         "type": "object",
         "properties": properties,
-        "required": required,
         "additionalProperties": false,
     });
+    if !required.is_empty() {
+        input_schema["required"] = required.into();
+    }
     let output_schema = match kind {
         Kind::Download => Some(json!({
             "type": "object",
@@ -280,10 +287,12 @@ fn tool_of(spec: &Value, meta: &'static OperationMeta, op: &Value) -> ToolDef {
     if op["deprecated"] == true {
         description.push_str("\n\nDeprecated.");
     }
+    // A download changes nothing in the account but writes a file (never over another one).
+    let writes_file = kind == Kind::Download;
     let annotations = ToolAnnotations::with_title(summary)
-        .read_only(read_only)
+        .read_only(read_only && !writes_file)
         .destructive(destructive)
-        .idempotent(read_only || meta.idempotent)
+        .idempotent((read_only && !writes_file) || meta.idempotent)
         .open_world(true);
     let mut tool = Tool::new(meta.id, description, as_object(input_schema));
     tool.title = Some(summary.to_string());

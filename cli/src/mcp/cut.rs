@@ -105,17 +105,7 @@ fn shrink(node: &mut Value, room: usize, pointer: String) -> Cut {
     match node {
         Value::Array(items) => {
             let total = items.len();
-            // The largest number of leading items that fits.
-            let (mut low, mut high) = (0, total);
-            while low < high {
-                let mid = (low + high).div_ceil(2);
-                let size = len(&Value::Array(items[..mid].to_vec()));
-                if size <= room {
-                    low = mid;
-                } else {
-                    high = mid - 1;
-                }
-            }
+            let low = longest_prefix(total, |n| len(&Value::Array(items[..n].to_vec())) <= room);
             items.truncate(low);
             Cut {
                 pointer,
@@ -128,17 +118,9 @@ fn shrink(node: &mut Value, room: usize, pointer: String) -> Cut {
         Value::String(text) => {
             let chars: Vec<char> = text.chars().collect();
             let total = chars.len();
-            let (mut low, mut high) = (0, total);
-            while low < high {
-                let mid = (low + high).div_ceil(2);
-                let candidate: String = chars[..mid].iter().collect::<String>() + "…";
-                if len(&Value::String(candidate)) <= room {
-                    low = mid;
-                } else {
-                    high = mid - 1;
-                }
-            }
-            *text = chars[..low].iter().collect::<String>() + "…";
+            let cut = |n: usize| chars[..n].iter().collect::<String>() + "…";
+            let low = longest_prefix(total, |n| len(&Value::String(cut(n))) <= room);
+            *text = cut(low);
             Cut {
                 pointer,
                 kept: low,
@@ -155,6 +137,21 @@ fn shrink(node: &mut Value, room: usize, pointer: String) -> Cut {
             last: None,
         },
     }
+}
+
+/// The largest `n <= total` for which `fits(n)` holds (`fits` holds for every smaller `n` too);
+/// 0 when none does.
+fn longest_prefix(total: usize, fits: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, total);
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if fits(mid) {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    low
 }
 
 /// What a cut left out and how to get it.

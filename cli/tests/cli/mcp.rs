@@ -11,7 +11,7 @@ use std::time::Duration;
 use osm_sandbox::Sandbox;
 use serde_json::{Value, json};
 
-use super::{bare, create, osm, text, ticket};
+use super::{assert_fails, bare, create, osm, text, ticket};
 
 /// How long any one answer may take before the test gives up (a watchdog, not a pace).
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
@@ -164,6 +164,14 @@ impl McpClient {
         let stderr = self.stderr();
         (status, std::mem::take(&mut self.stdout), stderr)
     }
+}
+
+/// `command` ends at once with `status`, saying `says` on standard error and nothing on standard
+/// output.
+fn refuses_to_start(mut command: Command, status: i32, says: &str) {
+    let out = command.stdin(Stdio::null()).output().unwrap();
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert_fails(&out, status, says);
 }
 
 fn names(tools: &[Value]) -> Vec<&str> {
@@ -516,20 +524,13 @@ async fn mcp_file_tools_stay_inside_the_files_directory() {
         "{refused}"
     );
     plain.finish();
-    let mut named = osm(
+    let named = osm(
         &sandbox,
         &home,
         &[],
         &["mcp", "--tools", "upload_accessory"],
     );
-    let out = named.stdin(Stdio::null()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(out.stdout.is_empty());
-    assert!(
-        text(&out.stderr).contains("--files"),
-        "{}",
-        text(&out.stderr)
-    );
+    refuses_to_start(named, 2, "--files");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -550,6 +551,18 @@ async fn mcp_tools_flag_picks_by_name_or_all() {
         }
     }
     assert!(listed.contains(&"show_associated_questions"), "{listed:?}");
+    // Made from the SDK's own spec: each tool's title is its operation's summary there.
+    let spec: Value = serde_yaml::from_str(huaweicloud_osm::OPENAPI_YAML).unwrap();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let meta = huaweicloud_osm::operations::all()
+                .iter()
+                .find(|m| op["operationId"] == m.name);
+            if let Some(t) = meta.and_then(|m| tools.iter().find(|t| t["name"] == m.id)) {
+                assert_eq!(t["title"], op["summary"], "{t}");
+            }
+        }
+    }
     assert!(!listed.contains(&"create_cases"));
     assert!(
         tools
@@ -568,25 +581,15 @@ async fn mcp_tools_flag_picks_by_name_or_all() {
     some.finish();
 
     for (args, says) in [
-        (vec!["mcp", "--tools", "create_cases"], "--allow-write"),
-        (vec!["mcp", "--tools", "list_case"], "did you mean"),
+        (["mcp", "--tools", "create_cases"], "--allow-write"),
+        (["mcp", "--tools", "list_case"], "did you mean"),
     ] {
-        let out = osm(&sandbox, &home, &[], &args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-        assert!(out.stdout.is_empty());
-        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+        refuses_to_start(osm(&sandbox, &home, &[], &args), 2, says);
     }
-    // Without an endpoint nothing starts (and nothing is written on standard output).
-    let out = bare(&home)
-        .args(["mcp"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
-    assert!(out.stdout.is_empty());
+    // Without an endpoint nothing starts.
+    let mut without = bare(&home);
+    without.arg("mcp");
+    refuses_to_start(without, 4, "no endpoint");
 }
 
 /// The official Python MCP SDK (package `mcp`) as the client (`tests/python/mcp_client.py`).
