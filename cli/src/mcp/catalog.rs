@@ -99,7 +99,9 @@ pub struct ToolDef {
 }
 
 impl ToolDef {
-    /// The tool's name.
+    /// The tool's name: the operation's in snake case (the SDK table's `id`, not the spec's
+    /// `operationId`, which is `meta.name`).
+    #[allow(clippy::misnamed_getters)]
     pub fn name(&self) -> &'static str {
         self.meta.id
     }

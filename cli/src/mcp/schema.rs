@@ -159,10 +159,8 @@ fn allow_null(schema: &mut Value) {
             let t = std::mem::take(t);
             object.insert("type".into(), json!([t, "null"]));
         }
-        Some(Value::Array(types)) => {
-            if !types.iter().any(|t| t == "null") {
-                types.push("null".into());
-            }
+        Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => {
+            types.push("null".into());
         }
         // No type (allOf, any value): wrap so that null also matches.
         _ if has_all_of => {
