@@ -47,14 +47,14 @@
 //!   limits), which the `pre` step checks every request against before sending.
 //! * `hooks` (private): the `pre` (limits, default headers) and `exec` (signing, retries, the
 //!   answer or its error) steps every generated `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
-//! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
+//!
+//! Verifying signatures is a server's job: `osm-sandbox` does it (`osm_sandbox::verify`) with this
+//! crate's [`auth::Signer`].
 //!
 //! ## Cargo features
 //! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
 //!   your own code against mocked answers (see the `mock` module).
-//! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
-//!   calendar (`huaweicloud_osm::server`); clients never need it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -72,9 +72,6 @@ pub mod paginate;
 pub mod prelude;
 mod raw;
 pub mod retry;
-#[cfg(feature = "server")]
-#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
-pub mod server;
 pub mod values;
 pub mod wait;
 

@@ -1,7 +1,7 @@
 //! Authentication as Huawei Cloud's API gateway and IAM do it.
 //!
 //! * AK/SK: the `SDK-HMAC-SHA256` signature is recomputed over the headers the client names in
-//!   `SignedHeaders` ([`huaweicloud_osm::server::verify`]), so requests signed by Huawei's
+//!   `SignedHeaders` ([`crate::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
 //! * Temporary AK/SK the sandbox issued ([`crate::temporary`]: instance metadata, OIDC STS, IAM
@@ -17,13 +17,13 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::server::{ReceivedRequest, VerifyError, constant_time_eq, needs_body, verify};
 use serde_json::{Value, json};
 
 use crate::clock;
 use crate::errors::OsmError;
 use crate::server::{App, json as json_answer};
 use crate::store::Who;
+use crate::verify::{ReceivedRequest, VerifyError, constant_time_eq, needs_body, verify};
 
 /// Largest difference between `X-Sdk-Date` and the server's clock.
 pub const SIGNATURE_WINDOW_MS: i64 = 15 * 60 * 1000;

@@ -52,8 +52,9 @@
 //!   is read whole.
 //!
 //! ## Modules
-//! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
-//! tokens, account lookup), `temporary` (the temporary keys issued), `metadata` (instance
+//! `server` (accept loop, faults, authentication around the router), [`verify`] (SDK-HMAC-SHA256
+//! verification as the gateway does it, public for servers of yours), `auth` (who a request is:
+//! signatures, IAM tokens, account lookup), `temporary` (the temporary keys issued), `metadata` (instance
 //! metadata), `sts` (OIDC), `federation` (IAM federated identity), `pod_identity`, `variables`
 //! (the environment that points a client at those), `routes` (v1.0, v2, attachments, iRobot,
 //! examples), `store` (state), `persist` (the state file), `catalogue` (products, problem types,
@@ -81,6 +82,7 @@ mod store;
 mod sts;
 mod temporary;
 mod variables;
+pub mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

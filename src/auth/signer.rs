@@ -21,6 +21,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
+pub use crate::clock::sdk_date;
+
 /// The algorithm name that starts the `Authorization` header and the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// Header carrying the signing time, `YYYYMMDDTHHMMSSZ` in UTC.

@@ -13,7 +13,6 @@ use common::net::{http, signed, signed_with};
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
-use huaweicloud_osm::server;
 use huaweicloud_osm::values::CaseStatus;
 use huaweicloud_osm::{Client, Error, types};
 use osm_sandbox::Sandbox;
@@ -968,7 +967,10 @@ async fn an_oversized_upload_is_refused_while_it_streams() {
     );
     *request.body_mut() = Some(reqwest::Body::wrap_stream(body));
     Signer::new(&c.access_key, &c.secret_key)
-        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
+        .sign_request(
+            &mut request,
+            &huaweicloud_osm::auth::signer::sdk_date(SystemTime::now()),
+        )
         .unwrap();
     assert_eq!(
         request.headers()["x-sdk-content-sha256"],

@@ -101,7 +101,7 @@ impl Call {
                 id: String::new(),
                 name: String::new(),
             }),
-            query: Query(huaweicloud_osm::server::parse_query(
+            query: Query(crate::verify::parse_query(
                 parts.uri.query().unwrap_or_default(),
             )),
             method: parts.method.to_string(),
