@@ -211,7 +211,7 @@ impl Resend<'_> {
 struct Tried {
     /// What the caller gets when this attempt is the last.
     result: crate::Result<reqwest::Response>,
-    /// What happened, for the retry rules ([`Outcome::of`]); `None` for a local failure, never
+    /// What happened, for the retry rules ([`Error::outcome`]); `None` for a local failure, never
     /// retried.
     outcome: Option<Outcome>,
     /// The operation's request was not sent: obtaining credentials failed (such exchanges are
@@ -306,7 +306,7 @@ async fn try_once(
     let state = &client.inner().state;
     if let Err(e) = authenticate(state, &mut request).await {
         return Tried {
-            outcome: Outcome::of(&e),
+            outcome: e.outcome(),
             result: Err(e),
             unsent: true,
             retry_after: None,
@@ -344,7 +344,7 @@ async fn try_once(
     let tried = Tried {
         outcome: match &result {
             Ok(response) => Some(Outcome::Status(response.status().as_u16())),
-            Err(e) => Outcome::of(e),
+            Err(e) => e.outcome(),
         },
         result,
         unsent: false,

@@ -55,6 +55,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::retry::Outcome;
+
 /// Result of every fallible SDK call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -217,7 +219,25 @@ impl Error {
     /// sent (timeouts included), HTTP 429, 500, 502, 503, 504. This says nothing about whether
     /// retrying is *safe*: a creation may already have happened.
     pub fn is_retryable(&self) -> bool {
-        crate::retry::Outcome::of(self).is_some_and(crate::retry::Outcome::is_transient)
+        self.outcome().is_some_and(Outcome::is_transient)
+    }
+
+    /// What the error says happened, as the retry rules see it: the status of an answer, a
+    /// connection that could not be made (connect timeouts included), a failure once the request
+    /// may have left (attempt and operation timeouts included); `None` for a failure on this side,
+    /// which is never retried.
+    pub(crate) fn outcome(&self) -> Option<Outcome> {
+        match self {
+            Error::Service(e) => Some(Outcome::Status(e.status)),
+            Error::Transport(e) if e.is_connect() => Some(Outcome::ConnectFailed),
+            Error::Transport(_) => Some(Outcome::SentThenFailed),
+            Error::Timeout { kind, .. } => match kind {
+                TimeoutKind::Connect => Some(Outcome::ConnectFailed),
+                TimeoutKind::Attempt | TimeoutKind::Operation => Some(Outcome::SentThenFailed),
+                TimeoutKind::Wait => None,
+            },
+            _ => None,
+        }
     }
 
     /// Which time limit was reached, when one was.
@@ -405,7 +425,7 @@ mod tests {
 
     use super::codes::{self, ErrorCode};
     use super::*;
-    use crate::retry::{Outcome, RetryPolicy};
+    use crate::retry::RetryPolicy;
 
     fn answered(code: &str, status: u16) -> Error {
         ServiceError {
