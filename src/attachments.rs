@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use futures::StreamExt;
 use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result};
@@ -174,21 +174,22 @@ impl Attachment {
                 self.name
             ))
         };
-        match self.source {
-            Source::Bytes(b) if b.len() as u64 > max => Err(too_big(format!("{} bytes", b.len()))),
-            Source::Bytes(b) => Ok(b),
+        let reader: Box<dyn AsyncRead + Send + Unpin> = match self.source {
+            Source::Bytes(b) if b.len() as u64 > max => {
+                return Err(too_big(format!("{} bytes", b.len())));
+            }
+            Source::Bytes(b) => return Ok(b),
             Source::Path { len, .. } | Source::Reader { len: Some(len), .. } if len > max => {
-                Err(too_big(format!("{len} bytes")))
+                return Err(too_big(format!("{len} bytes")));
             }
-            Source::Path { path, .. } => {
-                let file = tokio::fs::File::open(&path).await?;
-                read_capped(file, max)
-                    .await?
-                    .ok_or_else(|| too_big("larger".into()))
-            }
-            Source::Reader { reader, .. } => read_capped(reader, max)
-                .await?
-                .ok_or_else(|| too_big("larger".into())),
+            Source::Path { path, .. } => Box::new(tokio::fs::File::open(&path).await?),
+            Source::Reader { reader, .. } => reader,
+        };
+        let chunks = ReaderStream::with_capacity(reader, UPLOAD_CHUNK);
+        let cap = usize::try_from(max).unwrap_or(usize::MAX);
+        match crate::body::read_capped(chunks, cap).await? {
+            (bytes, true) => Ok(bytes),
+            (_, false) => Err(too_big("larger".into())),
         }
     }
 }
@@ -515,13 +516,6 @@ async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
         reader_body(file),
         len,
     ))
-}
-
-/// Reads at most `max` bytes; `None` when there are more.
-async fn read_capped(reader: impl AsyncRead + Unpin, max: u64) -> Result<Option<Bytes>> {
-    let mut buf = Vec::new();
-    reader.take(max + 1).read_to_end(&mut buf).await?;
-    Ok((buf.len() as u64 <= max).then(|| Bytes::from(buf)))
 }
 
 /// Joins attachment ids with commas after checking them.

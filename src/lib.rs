@@ -61,6 +61,7 @@
 
 pub mod attachments;
 pub mod auth;
+mod body;
 pub mod client;
 mod clock;
 pub mod convert;

@@ -28,7 +28,6 @@
 use std::fmt;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
 use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use serde::Serialize;
@@ -135,19 +134,9 @@ impl<'a> RawRequest<'a> {
     /// Sends the request and returns the answer's body as bytes (a download, or JSON to parse
     /// yourself); at most the client's largest response body.
     pub async fn send_bytes(self) -> Result<Bytes> {
-        let limit = self.client.inner().state.max_json_body;
+        let client = self.client;
         let stream = self.send_stream().await?.into_inner();
-        let mut body = Vec::new();
-        let mut chunks = stream.into_inner();
-        while let Some(chunk) = chunks.try_next().await? {
-            if body.len() + chunk.len() > limit {
-                return Err(Error::InvalidRequest(format!(
-                    "the answer is larger than {limit} bytes: use `send_stream`"
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Bytes::from(body))
+        crate::body::read_download(client, stream.into_inner(), "`send_stream`").await
     }
 
     /// Sends the request and returns the answer's body as a stream, never held whole (save it with

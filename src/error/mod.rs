@@ -49,7 +49,7 @@ mod transport;
 pub use codes::ErrorKind;
 pub use transport::{RequestLine, TransportError};
 
-pub(crate) use decode::{answer, header_str, json, raw_text, read_capped, undocumented};
+pub(crate) use decode::{answer, header_str, json, raw_text, undocumented};
 
 use std::fmt;
 

@@ -235,7 +235,7 @@ pub fn emit(paging: &Paging) -> String {
                 const PAGING: crate::paginate::Paging = crate::paginate::Paging {{ style: crate::paginate::Style::{style}, first: {first}, default_size: {DEFAULT_SIZE}, counted: false }};
                 fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {{ Ok(({start_read}, crate::paginate::Setting::read(self.{size}.clone())?)) }}
                 fn at(self, start: i32, size: i32) -> Self {{ self{start_set}.{size}(size) }}
-                fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ crate::paginate::collect(self.send().await?).await }}) }}
+                fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ let client = self.client; crate::paginate::collect(client, self.send().await?).await }}) }}
                 fn items(page: &Self::Page) -> &[Self::Item] {{ ::std::slice::from_ref(page) }}
                 fn len(page: &Self::Page) -> usize {{ page.len() }}
                 fn total(_: &Self::Page) -> Option<i64> {{ None }}
