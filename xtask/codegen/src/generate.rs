@@ -194,28 +194,10 @@ pub const PROGENITOR_ERROR_PATH: [&str; 7] = [
     "client.exec(",
 ];
 
-/// progenitor's name for an operation: `ListCasesV1` -> `list_cases_v1`.
+/// progenitor's (and typify's) snake case, heck's, which the generated names are made with:
+/// `ListCasesV1` -> `list_cases_v1`, `pageNo` -> `page_no`, `ShowHTTPStatus` -> `show_http_status`.
 pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
-                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
-                _ => false,
-            };
-            if boundary {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(name)
 }
 
 /// Header bit: the operation takes `X-Site` (or iRobot's `x-site`).
@@ -361,4 +343,18 @@ pub fn count_operations(doc: &serde_json::Value) -> usize {
                 .count()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_matches_progenitor_method_names() {
+        assert_eq!(snake_case("ListCasesV1"), "list_cases_v1");
+        assert_eq!(snake_case("listCasesV1"), "list_cases_v1");
+        assert_eq!(snake_case("list_cases_v1"), "list_cases_v1");
+        assert_eq!(snake_case("ShowHTTPStatus"), "show_http_status");
+        assert_eq!(snake_case("list-cases"), "list_cases");
+    }
 }
