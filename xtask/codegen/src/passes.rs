@@ -65,14 +65,7 @@ pub fn paginators(
     let builders = module_mut(&mut file.items, "builder")
         .ok_or("the generated code has no `builder` module")?;
     for paging in pagings {
-        let source = crate::paging::emit(paging);
-        let code: syn::File = syn::parse_str(&source).map_err(|e| {
-            format!(
-                "the paginator of {} does not parse: {e}",
-                paging.operation_id
-            )
-        })?;
-        builders.extend(code.items);
+        builders.extend(crate::paging::emit(paging));
     }
     Ok(pagings.len())
 }
