@@ -194,11 +194,7 @@ pub const PROGENITOR_ERROR_PATH: [&str; 7] = [
     "client.exec(",
 ];
 
-/// progenitor's (and typify's) snake case, heck's, which the generated names are made with:
-/// `ListCasesV1` -> `list_cases_v1`, `pageNo` -> `page_no`, `ShowHTTPStatus` -> `show_http_status`.
-pub fn snake_case(name: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(name)
-}
+pub use crate::names::snake_case;
 
 /// Header bit: the operation takes `X-Site` (or iRobot's `x-site`).
 pub const HEADER_SITE: u8 = 1;
@@ -343,18 +339,4 @@ pub fn count_operations(doc: &serde_json::Value) -> usize {
                 .count()
         })
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snake_case_matches_progenitor_method_names() {
-        assert_eq!(snake_case("ListCasesV1"), "list_cases_v1");
-        assert_eq!(snake_case("listCasesV1"), "list_cases_v1");
-        assert_eq!(snake_case("list_cases_v1"), "list_cases_v1");
-        assert_eq!(snake_case("ShowHTTPStatus"), "show_http_status");
-        assert_eq!(snake_case("list-cases"), "list_cases");
-    }
 }

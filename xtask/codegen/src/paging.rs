@@ -22,7 +22,7 @@ use proc_macro2::{Ident, Literal, Span};
 use serde_json::Value;
 use syn::{ImplItem, Item, parse_quote};
 
-use crate::generate::snake_case;
+use crate::names::rust_name;
 
 /// The page size sent when the caller set none: the docs' default where they give one (10 for
 /// ListHasVerifiedContacts, and for the v1.0 `pageSize`), 10 for the others, which state none.
@@ -195,18 +195,6 @@ fn parse(doc: &Value, id: &str, op: &Value, ext: &Value) -> Result<Paging, Strin
         page_type,
         item_type,
     })
-}
-
-/// The Rust name progenitor and typify give a wire name: snake case, keywords suffixed with `_`.
-pub fn rust_name(wire: &str) -> String {
-    let snake = snake_case(wire);
-    match snake.as_str() {
-        "type" | "match" | "ref" | "self" | "crate" | "super" | "mod" | "fn" | "struct"
-        | "enum" | "impl" | "trait" | "use" | "where" | "loop" | "move" | "static" | "const" => {
-            format!("{snake}_")
-        }
-        _ => snake,
-    }
 }
 
 /// The items added to the operation builders' module for `paging`: the builder's

@@ -73,7 +73,7 @@ fn operation_ids(spec: &Spec, findings: &mut Findings) {
             );
             continue;
         };
-        let method = crate::generate::snake_case(id);
+        let method = crate::names::snake_case(id);
         let p = join(&op.pointer, "operationId");
         match seen.get(&method) {
             Some((other, other_pointer)) => {
