@@ -415,6 +415,7 @@ impl Client {
         crate::hooks::execute(
             self,
             request,
+            None,
             rebuild,
             "upload_accessory",
             crate::error::json,
@@ -460,7 +461,7 @@ impl Client {
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
         let request = request.build()?;
-        crate::hooks::execute(self, request, None, operation_id, crate::error::json).await
+        crate::hooks::execute(self, request, None, None, operation_id, crate::error::json).await
     }
 }
 

@@ -61,6 +61,7 @@ impl Client {
             path: path.to_string(),
             operation,
             builder,
+            json: None,
         }
     }
 }
@@ -72,6 +73,8 @@ pub struct RawRequest<'a> {
     path: String,
     operation: Option<&'static operations::OperationMeta>,
     builder: std::result::Result<reqwest::RequestBuilder, String>,
+    /// The JSON body, made once: checked against the operation's limits, then sent.
+    json: Option<Result<serde_json::Value>>,
 }
 
 impl fmt::Debug for RawRequest<'_> {
@@ -108,9 +111,11 @@ impl<'a> RawRequest<'a> {
         self.map(|b| b.header(name, value))
     }
 
-    /// Sends `body` as JSON.
-    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Self {
-        self.map(|b| b.json(body))
+    /// Sends `body` as JSON (checked against the operation's limits when the path is one of the
+    /// spec's).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.json = Some(crate::hooks::json(body));
+        self
     }
 
     /// Sends these bytes as the body, with this content type.
@@ -125,9 +130,9 @@ impl<'a> RawRequest<'a> {
 
     /// Sends the request and decodes the JSON answer into `T` (`serde_json::Value` for any shape).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
-        let (client, request, id) = self.prepare(true)?;
+        let (client, request, body, id) = self.prepare(true)?;
         let answer: ResponseValue<T> =
-            crate::hooks::execute(client, request, None, id, crate::error::json).await?;
+            crate::hooks::execute(client, request, body, None, id, crate::error::json).await?;
         Ok(answer.into_inner())
     }
 
@@ -142,14 +147,25 @@ impl<'a> RawRequest<'a> {
     /// Sends the request and returns the answer's body as a stream, never held whole (save it with
     /// [`crate::attachments::Download`]).
     pub async fn send_stream(self) -> Result<ResponseValue<ByteStream>> {
-        let (client, request, id) = self.prepare(false)?;
-        crate::hooks::execute(client, request, None, id, |response| async move {
+        let (client, request, body, id) = self.prepare(false)?;
+        crate::hooks::execute(client, request, body, None, id, |response| async move {
             Ok(ResponseValue::stream(response))
         })
         .await
     }
 
-    fn prepare(self, json: bool) -> Result<(&'a Client, reqwest::Request, &'static str)> {
+    /// The request to send, its JSON body and the operation it is.
+    #[allow(clippy::type_complexity)]
+    fn prepare(
+        self,
+        json: bool,
+    ) -> Result<(
+        &'a Client,
+        reqwest::Request,
+        Option<serde_json::Value>,
+        &'static str,
+    )> {
+        let body = self.json.transpose()?;
         let mut builder = self.builder.map_err(Error::InvalidRequest)?;
         if json {
             builder = builder.header(ACCEPT, "application/json");
@@ -161,6 +177,6 @@ impl<'a> RawRequest<'a> {
             Some(op) => op.id,
             None => operations::raw(&self.method).id,
         };
-        Ok((self.client, request, id))
+        Ok((self.client, request, body, id))
     }
 }

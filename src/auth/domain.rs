@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 
 use super::exchange::Answer;
 use super::keys::SigningKeys;
+use super::signer::DecodedUrl;
 use crate::clock::{self, Clock};
 use crate::error::{Error, RequestLine};
 
@@ -55,7 +56,8 @@ impl DomainLookup {
         request
             .headers_mut()
             .insert(USER_AGENT, self.user_agent.clone());
-        keys.sign(&mut request, &clock::sdk_date(clock.now()))
+        let url = DecodedUrl::of(request.url());
+        keys.sign(&mut request, &url, &clock::sdk_date(clock.now()))
             .map_err(|e| Error::InvalidRequest(format!("cannot sign the account lookup: {e}")))?;
         let line = RequestLine::of(&request);
         let sent = |e: reqwest::Error| Error::reqwest(e, Some(line.clone()));
