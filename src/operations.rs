@@ -22,7 +22,8 @@ pub struct OperationMeta {
     pub manual: bool,
     /// The limits of its path, query and header parameters (only those that have any).
     pub params: &'static [Param],
-    /// The limits of its JSON request body, when it has any.
+    /// The limits of its request body, when it has any: its JSON, or the parts of its multipart
+    /// form (which the hand-written uploads check, `crate::attachments`).
     pub body: Option<&'static Rule>,
 }
 
@@ -104,6 +105,14 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule of a field of an object, when it has any limit.
+    pub fn property(&self, name: &str) -> Option<&Rule> {
+        self.properties
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, rule)| rule)
+    }
+
     /// No limit at all.
     pub const NONE: Rule = Rule {
         kind: Kind::Any,

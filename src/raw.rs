@@ -7,7 +7,9 @@
 //! `osm.operation` tracing span.
 //!
 //! When the method and path are those of an operation of the spec, the call is treated as that
-//! operation: its limits are checked, the shared headers it declares get the client's defaults,
+//! operation: its limits are checked (of its parameters, and of a [`RawRequest::json`] body; bytes
+//! given to [`RawRequest::body`] are sent as they are), the shared headers it declares get the
+//! client's defaults,
 //! and it is retried exactly as the generated call would be. Any other path gets every default
 //! header and is retried after a failure once sent only when its method is idempotent (`GET`,
 //! `HEAD`, `OPTIONS`, `PUT`, `DELETE`); a connection that could not be made is retried for any
@@ -118,7 +120,8 @@ impl<'a> RawRequest<'a> {
         self
     }
 
-    /// Sends these bytes as the body, with this content type.
+    /// Sends these bytes as the body, with this content type, exactly as given (no limit of the
+    /// spec is checked on them: see [`RawRequest::json`]).
     pub fn body(self, content_type: &str, body: impl Into<Bytes>) -> Self {
         let body: Bytes = body.into();
         let content_type = content_type.to_string();

@@ -799,6 +799,36 @@ async fn v1_attachments_round_trip_single_and_archive() {
 }
 
 #[tokio::test]
+async fn the_sandbox_refuses_what_the_spec_limits_as_the_sdk_does() {
+    // Raw bytes are sent as given (the SDK checks only what it serializes): the sandbox judges
+    // them by the same table of the spec's limits, and answers as OSM does, under HTTP 200.
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let upload = |name_len: usize| {
+        let body = serde_json::json!({
+            "accessory_name": format!("{}.log", "n".repeat(name_len - 4)),
+            "accessory_from": "message",
+            "accessory_data": STANDARD.encode(b"log"),
+        });
+        client
+            .raw(
+                huaweicloud_osm::Method::POST,
+                "/v2/servicerequest/accessorys/json-format-content",
+            )
+            .body("application/json", serde_json::to_vec(&body).unwrap())
+            .send::<serde_json::Value>()
+    };
+    let at_the_limit = upload(512).await.unwrap();
+    assert!(at_the_limit["accessory_id"].is_string(), "{at_the_limit}");
+    let err = upload(513).await.unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(200), Some("OSM.01010001")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = client(&sandbox);
