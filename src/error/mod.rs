@@ -70,10 +70,16 @@ pub const MAX_RAW_BODY: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The client could not be built (bad endpoint, missing credentials, …).
+    /// The configuration cannot work: found when the client is built (a bad endpoint, no
+    /// credentials, …) or during a call, when credentials are obtained (a profile or token file
+    /// that cannot be read, an account id IAM cannot determine, an answer of a credential service
+    /// without usable keys, …).
     #[error("invalid configuration: {0}")]
     Config(String),
-    /// The request was refused before anything was sent (bad argument).
+    /// The client refused the call: before anything was sent (a bad argument, a limit of the
+    /// spec, a request that cannot be built or signed), or, for a call that must hold an answer
+    /// whole ([`crate::RawRequest::send_bytes`], a page of a binary export), because the answer is
+    /// larger than the client's largest response body. [`Error::status`] is `None`.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// The service (or the gateway in front of it) answered with an error.
