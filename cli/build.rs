@@ -3,6 +3,8 @@
 //! `cli_passes`). The spec is the SDK's own `openapi/osm.yaml`, whose path the SDK's build script
 //! hands over (`DEP_HUAWEICLOUD_OSM_SPEC`, through its `links`), so both are generated from one file
 //! in a git checkout and from a package alike. The output goes to `$OUT_DIR`; it is never checked in.
+//! Beside it, `areas.rs`: each operation's area (its first tag) in the spec's order of tags,
+//! for the grouped `osm --help`.
 
 use huaweicloud_osm_codegen::{cli_passes, generate};
 use std::{env, fs, path::PathBuf, process::ExitCode};
@@ -23,7 +25,10 @@ fn run() -> Result<(), String> {
         .map_err(|_| "huaweicloud-osm's build script did not name its spec".to_string())?;
     println!("cargo::rerun-if-changed={spec}");
     let text = fs::read_to_string(&spec).map_err(|e| format!("cannot read {spec}: {e}"))?;
-    let cli = cli_passes::generate(generate::parse_yaml(&text)?)?;
+    let doc = generate::parse_yaml(&text)?;
+    let areas = cli_passes::areas(&doc);
+    let cli = cli_passes::generate(doc)?;
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    fs::write(out.join("cli.rs"), cli).map_err(|e| e.to_string())
+    fs::write(out.join("cli.rs"), cli).map_err(|e| e.to_string())?;
+    fs::write(out.join("areas.rs"), areas).map_err(|e| e.to_string())
 }

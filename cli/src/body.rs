@@ -27,8 +27,9 @@ pub fn wants_schema(matches: &ArgMatches) -> bool {
     matches!(matches.try_get_one::<bool>("body-schema"), Ok(Some(true)))
 }
 
-/// The body of `op` from `--json-body`: read, checked against its schema, decoded.
-pub fn read<T: DeserializeOwned + JsonSchema>(path: &Path, op: &str) -> anyhow::Result<T> {
+/// A `--json-body` as JSON (`-`: standard input); refused when it is not JSON, a local error
+/// naming the file when it cannot be read.
+pub fn read_json(path: &Path) -> anyhow::Result<Value> {
     let text = if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()
@@ -36,15 +37,62 @@ pub fn read<T: DeserializeOwned + JsonSchema>(path: &Path, op: &str) -> anyhow::
             .context("cannot read --json-body from standard input")?;
         text
     } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --json-body {}", path.display()))?
+        std::fs::read_to_string(path).map_err(|e| {
+            huaweicloud_osm::Error::Config(format!(
+                "cannot read --json-body {}: {}",
+                path.display(),
+                crate::files::io_reason(&e)
+            ))
+        })?
     };
-    let value: Value = serde_json::from_str(&text).map_err(|e| Rejected {
+    Ok(serde_json::from_str(&text).map_err(|e| Rejected {
         problems: vec![Problem::at("", format!("not JSON: {e}"))],
-    })?;
+    })?)
+}
+
+/// A `--json-body` with fields its schema does not know, to be sent as it is
+/// (`--allow-unknown-fields`): the typed body would drop them.
+#[derive(Debug)]
+pub struct SendAsIs(pub Value);
+
+impl fmt::Display for SendAsIs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the body has fields its schema does not know; it is sent as it is")
+    }
+}
+
+impl std::error::Error for SendAsIs {}
+
+/// Fields osm fills in when a body leaves them out: `create-cases`' documented `source_id`.
+fn fill_defaults(op: &str, value: &mut Value) {
+    if op == "create_cases"
+        && let Some(fields) = value.as_object_mut()
+        && !fields.contains_key("source_id")
+    {
+        fields.insert("source_id".into(), crate::everyday::SOURCE_ID.into());
+    }
+}
+
+/// The body of `op` from `--json-body`: read, checked against its schema, decoded. Unknown
+/// fields are refused (a typo would be dropped silently) unless `--allow-unknown-fields`, which
+/// sends the body as it is ([`SendAsIs`]).
+pub fn read<T: DeserializeOwned + JsonSchema>(path: &Path, op: &str) -> anyhow::Result<T> {
+    let mut value = read_json(path)?;
+    fill_defaults(op, &mut value);
     let schema = schema::<T>(op);
     let mut problems = Vec::new();
     check(&schema, &schema, &value, &mut String::new(), &mut problems);
+    let allow = crate::setup::options().allow_unknown_fields;
+    let unknown = problems.iter().filter(|p| p.unknown).count();
+    if allow && unknown > 0 && unknown == problems.len() {
+        for p in &problems {
+            crate::output::note(&format!(
+                "sending the unknown field {} (--allow-unknown-fields)",
+                p.pointer
+            ));
+        }
+        return Err(SendAsIs(value).into());
+    }
     if !problems.is_empty() {
         return Err(Rejected { problems }.into());
     }
@@ -128,6 +176,8 @@ fn add_limits(schema: &mut Value, rule: &Rule, definitions: &Value) {
 pub struct Problem {
     pointer: String,
     message: String,
+    /// A field the schema does not know.
+    unknown: bool,
 }
 
 impl Problem {
@@ -135,8 +185,46 @@ impl Problem {
         Problem {
             pointer: pointer.to_string(),
             message,
+            unknown: false,
         }
     }
+
+    fn unknown_field(pointer: &str, name: &str, known: Option<&Map<String, Value>>) -> Problem {
+        let near = known.and_then(|k| {
+            k.keys()
+                .map(|k| (distance(k, name), k))
+                .filter(|(d, _)| *d <= 2)
+                .min()
+                .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        });
+        Problem {
+            pointer: pointer.to_string(),
+            message: format!(
+                "unknown field{}: not in the body's schema, so it would not be sent \
+                 (--allow-unknown-fields sends it anyway)",
+                near.unwrap_or_default()
+            ),
+            unknown: true,
+        }
+    }
+}
+
+/// The edit distance between two names (Levenshtein), for `did you mean`.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            previous = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// A `--json-body` refused before sending, with every problem found.
@@ -316,8 +404,11 @@ fn check_object(
             schema.get("additionalProperties"),
         ) {
             (Some(field_schema), _) => check(root, field_schema, field, at, out),
-            (None, Some(Value::Bool(false))) => out.push(Problem::at(at, "unknown field".into())),
+            (None, Some(Value::Bool(true))) => {}
             (None, Some(extra @ Value::Object(_))) => check(root, extra, field, at, out),
+            (None, _) if properties.is_some() => {
+                out.push(Problem::unknown_field(at, name, properties))
+            }
             (None, _) => {}
         }
         at.truncate(len);

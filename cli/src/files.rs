@@ -1,13 +1,14 @@
 //! Files: the hand-written operations (multipart uploads, `upload-accessory` and
 //! `upload-accessory-v1`, through the SDK's upload helpers) and the downloads of the generated
-//! ones, streamed to `--output PATH` (or standard output) as they arrive.
+//! ones, streamed to `--output-file PATH` (or standard output) as they arrive. A file that cannot
+//! be read or written is named in the error, with the reason once.
 
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment, Download};
-use huaweicloud_osm::{ByteStream, Client, ResponseValue};
+use huaweicloud_osm::{ByteStream, Client, Error, ResponseValue};
 
 use crate::generated::CliConfig;
 use crate::output::Output;
@@ -66,9 +67,22 @@ pub async fn run(
             .get_one::<String>("accessory-from")
             .expect("required by clap")
     };
+    let open = || async {
+        let path = path();
+        std::fs::File::open(path).map_err(|e| {
+            Error::Config(format!(
+                "cannot read --file {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
+        Attachment::from_path(path).await.map_err(|e| {
+            anyhow::Error::from(e).context(format!("cannot read --file {}", path.display()))
+        })
+    };
     match name {
         "upload-accessory" => {
-            let attachment = Attachment::from_path(path()).await?;
+            let attachment = open().await?;
             let from: AccessoryFrom = from().parse()?;
             let limits = client.accessory_limits().await?;
             let uploaded = client
@@ -77,7 +91,7 @@ pub async fn run(
             output.success_item(&uploaded);
         }
         "upload-accessory-v1" => {
-            let attachment = Attachment::from_path(path()).await?;
+            let attachment = open().await?;
             let uploaded = client
                 .upload_accessory_v1(attachment, from().parse()?)
                 .await?;
@@ -88,19 +102,30 @@ pub async fn run(
     Ok(true)
 }
 
-/// Streams a binary answer to `--output PATH` (`-`: standard output); with a file, prints
+/// Streams a binary answer to `--output-file PATH` (`-`: standard output); with a file, prints
 /// `{"path": …, "bytes": …}`. The file appears only once complete (the SDK writes beside it first).
 pub async fn save(matches: &ArgMatches, response: ResponseValue<ByteStream>) -> anyhow::Result<()> {
     let path = matches
-        .get_one::<PathBuf>("output")
+        .get_one::<PathBuf>("output-file")
         .expect("required by clap");
     if path.as_os_str() == "-" {
         response.write_to(tokio::io::stdout()).await?;
         return Ok(());
     }
-    let bytes = response.save_to(path).await?;
+    let bytes = response.save_to(path).await.map_err(|e| {
+        anyhow::Error::from(e).context(format!("cannot write --output-file {}", path.display()))
+    })?;
     crate::output::emit(
         &serde_json::json!({ "path": path.display().to_string(), "bytes": bytes }).to_string(),
     );
     Ok(())
+}
+
+/// Why a file could not be opened, in words (`no such file`), without the OS error number twice.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
 }

@@ -16,11 +16,13 @@
 //!   progenitor's unfinished `--json-body-template` (help "XXX") becomes `--body-schema`, which
 //!   prints that schema.
 //! * [`downloads`]: the `todo!()` progenitor emits for binary responses streams the body to the
-//!   subcommand's own `--output PATH` (`crate::files::save`).
+//!   subcommand's own `--output-file PATH` (`crate::files::save`; `--output` is the tool's format,
+//!   given anywhere on the line).
 //! * [`arrays`]: array parameters are repeated flags (`--case-ids A --case-ids B`); progenitor's
 //!   `value_parser!(Vec<T>)` does not compile.
-//! * [`paged`]: with `--output jsonl`, every operation with `x-sdk-paging` streams its items through
-//!   the builder's `.stream()` (`crate::output::list`).
+//! * [`paged`]: every operation with `x-sdk-paging` answers through `crate::pager::run`, given the
+//!   builder and the answer's list field: one page, every page (`--all`), the first N items
+//!   (`--max-items`), or every item a line (`--output jsonl`).
 //!
 //! Run by `cli/build.rs` and by the xtask.
 
@@ -46,7 +48,7 @@ pub struct Rewritten {
     pub downloads: usize,
     /// Array parameters turned into repeated flags.
     pub arrays: usize,
-    /// Paged operations streaming their items with `--output jsonl`.
+    /// Paged operations answering through `crate::pager::run`.
     pub paged: usize,
 }
 
@@ -163,12 +165,6 @@ pub fn one_error_type(file: &mut syn::File) -> Result<usize, String> {
             count += 1;
         }
     }
-    config.items.push(parse_quote! {
-        /// Whether paged lists stream their items (`--output jsonl`) instead of one answer.
-        fn stream_lists(&self) -> bool {
-            false
-        }
-    });
     Ok(count)
 }
 
@@ -386,7 +382,7 @@ pub fn json_bodies(methods: &mut [ImplItem]) -> Result<usize, String> {
     Ok(bodies.len())
 }
 
-/// Binary responses saved to `--output PATH`; returns how many.
+/// Binary responses saved to `--output-file PATH`; returns how many.
 pub fn downloads(methods: &mut [ImplItem]) -> Result<usize, String> {
     let mut saved = Vec::new();
     for (op, f) in fns_with_prefix(methods, "execute_") {
@@ -407,18 +403,17 @@ pub fn downloads(methods: &mut [ImplItem]) -> Result<usize, String> {
         let f = find_fn(methods, &format!("cli_{op}"))
             .ok_or_else(|| format!("no `cli_{op}` for `execute_{op}`"))?;
         edit_command(f, |calls| {
-            if arg_call(calls, "output").is_some() {
-                return Err("already has an `output` argument".into());
+            if arg_call(calls, "output-file").is_some() {
+                return Err("already has an `output-file` argument".into());
             }
             calls.push(parse_quote! {
                 _.arg(
-                    ::clap::Arg::new("output")
-                        .long("output")
-                        .short('o')
+                    ::clap::Arg::new("output-file")
+                        .long("output-file")
                         .value_name("PATH")
                         .required(true)
                         .value_parser(::clap::value_parser!(std::path::PathBuf))
-                        .help("File to write the download to, streamed (`-`: standard output); here --output is a path, not a format"),
+                        .help("File to write the download to, streamed (`-`: standard output)"),
                 )
             });
             Ok(())
@@ -515,11 +510,16 @@ pub fn arrays(methods: &mut [ImplItem]) -> Result<usize, String> {
     Ok(count)
 }
 
-/// `--output jsonl` streams the items of the paged operations; returns how many.
+/// Paged operations answer through `crate::pager::run` (one page, `--all`, `--max-items`,
+/// `--output jsonl`); returns how many.
 pub fn paged(methods: &mut [ImplItem], pagings: &[crate::paging::Paging]) -> Result<usize, String> {
     let mut count = 0;
     for paging in pagings.iter().filter(|p| p.item_type.is_some()) {
         let name = format!("execute_{}", generate::snake_case(&paging.operation_id));
+        let items = paging
+            .items
+            .clone()
+            .ok_or_else(|| format!("`{name}`: a paged operation with items names no list field"))?;
         let f =
             find_fn(methods, &name).ok_or_else(|| format!("no `{name}` for a paged operation"))?;
         let at = f
@@ -530,15 +530,48 @@ pub fn paged(methods: &mut [ImplItem], pagings: &[crate::paging::Paging]) -> Res
                 matches!(s, Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(p) if p.ident == "result"))
             })
             .ok_or_else(|| format!("`{name}` has no `let result = request.send().await;`"))?;
-        f.block.stmts.insert(
-            at,
-            parse_quote! {
-                if self.config.stream_lists() {
-                    return crate::output::list(&self.config, request.stream()).await;
-                }
-            },
-        );
+        f.block.stmts.truncate(at);
+        f.block.stmts.push(Stmt::Expr(
+            parse_quote!(crate::pager::run(request, #items).await),
+            None,
+        ));
         count += 1;
     }
     Ok(count)
+}
+
+/// The grouped help's table, as Rust for the CLI's `areas.rs`: `pub const TAGS: &[(&str, &str)]`
+/// (name, description, in the spec's order) and `pub const AREAS: &[(&str, &str)]` (subcommand
+/// name, its first tag).
+pub fn areas(doc: &serde_json::Value) -> String {
+    let mut tags = String::new();
+    for tag in doc["tags"].as_array().into_iter().flatten() {
+        let name = tag["name"].as_str().unwrap_or_default();
+        let about = tag["description"].as_str().unwrap_or_default();
+        let end = [" (", ": ", ". "]
+            .iter()
+            .filter_map(|stop| about.find(stop))
+            .min()
+            .unwrap_or(about.len());
+        let about = about[..end].trim().trim_end_matches('.');
+        tags.push_str(&format!("    ({name:?}, {about:?}),\n"));
+    }
+    let mut areas = String::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let (Some(id), Some(tag)) = (op["operationId"].as_str(), op["tags"][0].as_str()) else {
+                continue;
+            };
+            let name = generate::snake_case(id).replace('_', "-");
+            areas.push_str(&format!("    ({name:?}, {tag:?}),\n"));
+        }
+    }
+    format!(
+        "/// The spec's tags: name, description.\npub const TAGS: &[(&str, &str)] = &[\n{tags}];\n\
+         /// Each operation's subcommand and first tag.\npub const AREAS: &[(&str, &str)] = &[\n{areas}];\n"
+    )
 }
