@@ -65,7 +65,7 @@ fn form_rule(operation: &str) -> Option<&'static Rule> {
 fn check_form(operation: &str, parts: serde_json::Value) -> Result<()> {
     match form_rule(operation) {
         Some(rule) => rule
-            .check_json(&parts, &mut String::from("form"))
+            .check_json(&parts, "form")
             .map_err(Error::InvalidRequest),
         None => Ok(()),
     }

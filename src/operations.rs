@@ -149,7 +149,7 @@ impl OperationMeta {
     ) -> Result<(), String> {
         self.check_params(url, headers)?;
         match (self.body, body) {
-            (Some(rule), Some(body)) => rule.check_json(body, &mut String::from("body")),
+            (Some(rule), Some(body)) => rule.check_json(body, "body"),
             _ => Ok(()),
         }
     }
@@ -204,7 +204,9 @@ impl Param {
         if self.rule.kind != Kind::Array {
             return values.iter().try_for_each(|v| self.rule.check_text(v, &at));
         }
-        self.rule.check_count(values.len(), "values", &at)?;
+        if let Some(problem) = self.rule.count_problem(values.len(), "values") {
+            return Err(format!("{at}: {problem}"));
+        }
         let item = self.rule.items.unwrap_or(&Rule::NONE);
         values
             .iter()
@@ -214,43 +216,73 @@ impl Param {
 }
 
 impl Rule {
-    /// Checks a JSON value; `at` is its path (`body.files[2]`), extended in place while descending.
-    pub fn check_json(&self, value: &serde_json::Value, at: &mut String) -> Result<(), String> {
-        match value {
-            serde_json::Value::String(s) => self.check_string(s, at),
-            serde_json::Value::Number(n) => n.as_f64().map_or(Ok(()), |n| self.check_number(n, at)),
-            serde_json::Value::Array(items) => {
-                self.check_count(items.len(), "items", at)?;
-                let Some(item) = self.items else {
-                    return Ok(());
-                };
-                let len = at.len();
-                for (i, value) in items.iter().enumerate() {
-                    at.push_str(&format!("[{i}]"));
-                    item.check_json(value, at)?;
-                    at.truncate(len);
+    /// Checks a JSON value: the first limit it breaks ([`Rule::violations`]), as `{at}{path}: {what}`
+    /// (`body.files[2]: 33 characters, at most 32`).
+    pub fn check_json(&self, value: &serde_json::Value, at: &str) -> Result<(), String> {
+        let Some(first) = self.violations(value).into_iter().next() else {
+            return Ok(());
+        };
+        let mut path = at.to_string();
+        for step in &first.at {
+            match step {
+                Step::Field(name) => {
+                    path.push('.');
+                    path.push_str(name);
                 }
-                Ok(())
+                Step::Item(i) => path.push_str(&format!("[{i}]")),
+            }
+        }
+        Err(format!("{path}: {}", first.message))
+    }
+
+    /// Every limit a JSON value breaks: a value before what it holds, fields in the order of the
+    /// rule's (by name).
+    pub fn violations(&self, value: &serde_json::Value) -> Vec<Violation> {
+        let mut found = Vec::new();
+        self.walk(value, &mut Vec::new(), &mut found);
+        found
+    }
+
+    fn walk(&self, value: &serde_json::Value, at: &mut Vec<Step>, found: &mut Vec<Violation>) {
+        let here = match value {
+            serde_json::Value::String(s) => self.length_problem(s),
+            serde_json::Value::Number(n) => n.as_f64().and_then(|n| self.range_problem(n)),
+            serde_json::Value::Array(items) => self.count_problem(items.len(), "items"),
+            _ => None,
+        };
+        if let Some(message) = here {
+            found.push(Violation {
+                at: at.clone(),
+                message,
+            });
+        }
+        match value {
+            serde_json::Value::Array(items) => {
+                let Some(item) = self.items else {
+                    return;
+                };
+                for (i, value) in items.iter().enumerate() {
+                    at.push(Step::Item(i));
+                    item.walk(value, at, found);
+                    at.pop();
+                }
             }
             serde_json::Value::Object(object) => {
-                let len = at.len();
                 for (name, rule) in self.properties {
                     if let Some(value) = object.get(*name) {
-                        at.push('.');
-                        at.push_str(name);
-                        rule.check_json(value, at)?;
-                        at.truncate(len);
+                        at.push(Step::Field(name));
+                        rule.walk(value, at, found);
+                        at.pop();
                     }
                 }
-                Ok(())
             }
-            serde_json::Value::Bool(_) | serde_json::Value::Null => Ok(()),
+            _ => {}
         }
     }
 
     /// Checks a value as it travels in a path, query or header: text, parsed when a number.
     fn check_text(&self, text: &str, at: &str) -> Result<(), String> {
-        match self.kind {
+        let problem = match self.kind {
             Kind::Integer | Kind::Number => {
                 let number: f64 = text
                     .trim()
@@ -259,45 +291,59 @@ impl Rule {
                 if self.kind == Kind::Integer && number.fract() != 0.0 {
                     return Err(format!("{at}: {text} is not a whole number"));
                 }
-                self.check_number(number, at)
+                self.range_problem(number)
             }
-            _ => self.check_string(text, at),
-        }
+            _ => self.length_problem(text),
+        };
+        problem.map_or(Ok(()), |problem| Err(format!("{at}: {problem}")))
     }
 
-    fn check_string(&self, s: &str, at: &str) -> Result<(), String> {
-        if self.min_length.is_some() || self.max_length.is_some() {
-            let n = s.chars().count() as u64;
-            if let Some(max) = self.max_length.filter(|max| n > *max) {
-                return Err(format!("{at}: {n} characters, at most {max}"));
-            }
-            if let Some(min) = self.min_length.filter(|min| n < *min) {
-                return Err(format!("{at}: {n} characters, at least {min}"));
-            }
+    fn length_problem(&self, s: &str) -> Option<String> {
+        if self.min_length.is_none() && self.max_length.is_none() {
+            return None;
         }
-        Ok(())
+        let n = s.chars().count() as u64;
+        if let Some(max) = self.max_length.filter(|max| n > *max) {
+            return Some(format!("{n} characters, at most {max}"));
+        }
+        let min = self.min_length.filter(|min| n < *min)?;
+        Some(format!("{n} characters, at least {min}"))
     }
 
-    fn check_number(&self, n: f64, at: &str) -> Result<(), String> {
+    fn range_problem(&self, n: f64) -> Option<String> {
         if let Some(max) = self.maximum.filter(|max| n > *max) {
-            return Err(format!("{at}: {n}, at most {max}"));
+            return Some(format!("{n}, at most {max}"));
         }
-        if let Some(min) = self.minimum.filter(|min| n < *min) {
-            return Err(format!("{at}: {n}, at least {min}"));
-        }
-        Ok(())
+        let min = self.minimum.filter(|min| n < *min)?;
+        Some(format!("{n}, at least {min}"))
     }
 
-    fn check_count(&self, n: usize, what: &str, at: &str) -> Result<(), String> {
+    fn count_problem(&self, n: usize, what: &str) -> Option<String> {
         let n = n as u64;
         if let Some(max) = self.max_items.filter(|max| n > *max) {
-            return Err(format!("{at}: {n} {what}, at most {max}"));
+            return Some(format!("{n} {what}, at most {max}"));
         }
-        if let Some(min) = self.min_items.filter(|min| n < *min) {
-            return Err(format!("{at}: {n} {what}, at least {min}"));
-        }
-        Ok(())
+        let min = self.min_items.filter(|min| n < *min)?;
+        Some(format!("{n} {what}, at least {min}"))
     }
+}
+
+/// One step into a JSON value: a field of an object, or an item of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The field of this name.
+    Field(&'static str),
+    /// The item at this index.
+    Item(usize),
+}
+
+/// A limit a JSON value breaks: where, and what is wrong (`1201 characters, at most 1200`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The steps from the top of the value to the one that breaks the limit.
+    pub at: Vec<Step>,
+    /// What is wrong, with the limit.
+    pub message: String,
 }
 
 /// At most 64 characters of a value, for messages.
@@ -441,7 +487,7 @@ mod tests {
 
     fn body_error(operation: &str, body: serde_json::Value) -> Option<String> {
         let rule = find(operation).unwrap().body?;
-        rule.check_json(&body, &mut String::from("body")).err()
+        rule.check_json(&body, "body").err()
     }
 
     #[test]
@@ -476,6 +522,45 @@ mod tests {
             body_error("create_cases", case),
             None,
             "lengths count characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn every_violation_is_found_with_where_it_is() {
+        let rule = find("create_feedback").unwrap().body.unwrap();
+        let body = serde_json::json!({
+            "type": "", "title": "t", "content": "c",
+            "files": ["f", "x".repeat(33), "y".repeat(34), "z"],
+        });
+        let found: Vec<(Vec<Step>, String)> = rule
+            .violations(&body)
+            .into_iter()
+            .map(|v| (v.at, v.message))
+            .collect();
+        use Step::{Field, Item};
+        assert_eq!(
+            found,
+            [
+                (vec![Field("files")], "4 items, at most 3".to_string()),
+                (
+                    vec![Field("files"), Item(1)],
+                    "33 characters, at most 32".to_string()
+                ),
+                (
+                    vec![Field("files"), Item(2)],
+                    "34 characters, at most 32".to_string()
+                ),
+                (vec![Field("type")], "0 characters, at least 1".to_string()),
+            ]
+        );
+        assert_eq!(
+            rule.check_json(&body, "body").unwrap_err(),
+            "body.files: 4 items, at most 3",
+            "the first, in the rule's order"
+        );
+        assert!(
+            rule.violations(&serde_json::json!({"files": ["f"]}))
+                .is_empty()
         );
     }
 

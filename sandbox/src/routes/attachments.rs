@@ -83,9 +83,7 @@ fn extension(name: &str) -> String {
 /// operation, as the gateway does: the table the SDK checks before sending.
 fn check_limits(operation: &str, body: &serde_json::Value) -> OsmResult<()> {
     match operations::find(operation).and_then(|op| op.body) {
-        Some(rule) => rule
-            .check_json(body, &mut String::from("body"))
-            .map_err(OsmError::param),
+        Some(rule) => rule.check_json(body, "body").map_err(OsmError::param),
         None => Ok(()),
     }
 }
