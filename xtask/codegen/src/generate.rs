@@ -5,6 +5,8 @@
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
+use crate::names::snake_case;
+
 /// HTTP methods of an OpenAPI path item.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
@@ -193,8 +195,6 @@ pub const PROGENITOR_ERROR_PATH: [&str; 7] = [
     "client.pre(",
     "client.exec(",
 ];
-
-pub use crate::names::snake_case;
 
 /// Header bit: the operation takes `X-Site` (or iRobot's `x-site`).
 pub const HEADER_SITE: u8 = 1;
