@@ -4,7 +4,8 @@
 //!
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
-//! - [`paging`]: finds the paged operations and emits their paginators;
+//! - [`names`]: the Rust names progenitor gives the spec's names (heck's snake case);
+//! - [`paging`]: finds the paged operations and emits their paginators (syntax trees);
 //! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
 //! - [`mock_passes`]: gives the typed httpmock helpers OSM's errors under HTTP 200;
 //! - [`cli_passes`]: the `osm` command line from `Generator::cli`, rewritten likewise.
@@ -18,5 +19,6 @@ pub mod cli_passes;
 pub mod generate;
 pub mod limits;
 pub mod mock_passes;
+pub mod names;
 pub mod paging;
 pub mod passes;
