@@ -72,16 +72,21 @@ fn osm(sandbox: &Sandbox, home: &tempfile::TempDir, global: &[&str], args: &[&st
     command
 }
 
+/// Starts `command` with its three standard streams piped.
+fn spawn_piped(command: &mut Command) -> std::process::Child {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("osm starts")
+}
+
 /// Runs a command off the runtime's threads (the sandbox keeps serving), with `stdin` as input.
 async fn run(mut command: Command, stdin: &[u8]) -> Output {
     let stdin = stdin.to_vec();
     tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("osm starts");
+        let mut child = spawn_piped(&mut command);
         child.stdin.take().unwrap().write_all(&stdin).unwrap();
         child.wait_with_output().unwrap()
     })

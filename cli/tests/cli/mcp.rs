@@ -11,7 +11,7 @@ use std::time::Duration;
 use osm_sandbox::Sandbox;
 use serde_json::{Value, json};
 
-use super::{assert_fails, bare, create, osm, text, ticket};
+use super::{assert_fails, bare, create, osm, spawn_piped, text, ticket};
 
 /// How long any one answer may take before the test gives up (a watchdog, not a pace).
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
@@ -33,12 +33,7 @@ struct McpClient {
 impl McpClient {
     /// Spawns `command` and opens the session (initialize, then the initialized notification).
     fn start(mut command: Command) -> McpClient {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("osm starts");
+        let mut child = spawn_piped(&mut command);
         let (send, lines) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
