@@ -100,6 +100,7 @@ pub fn command(for_help: bool) -> Command {
         crate::profiles::command(),
         crate::api::command(),
         crate::wait::command(),
+        crate::mcp::command(),
         completions(),
     ];
     let mut hand_written: Vec<Command> = crate::files::commands().into();
@@ -145,7 +146,7 @@ const MAINTAINER_NOTES: [&str; 9] = [
 
 /// The spec's description for a person at a terminal: as paragraphs (its line breaks inside a
 /// paragraph become spaces, so that clap wraps it), without the maintainers' notes.
-fn reflow(text: &str) -> String {
+pub fn reflow(text: &str) -> String {
     text.split("\n\n")
         .map(|p| {
             let joined = p.split('\n').map(str::trim).collect::<Vec<_>>().join(" ");

@@ -7,8 +7,8 @@
 //! client ([`setup`], [`profiles`]), value sets by name ([`names`]), everyday body flags and delete
 //! confirmation ([`everyday`]), request bodies ([`body`]), paged lists ([`pager`]), output
 //! ([`output`], [`table`], [`query`]) and failures ([`report`]), retries on standard error
-//! ([`retries`]), `--debug`/`--dry-run` ([`intercept`]), files ([`files`]), `osm api` ([`api`])
-//! and `osm wait` ([`wait`]).
+//! ([`retries`]), `--debug`/`--dry-run` ([`intercept`]), files ([`files`]), `osm api` ([`api`]),
+//! `osm wait` ([`wait`]) and `osm mcp`, the API as tools for AI agents ([`mcp`]).
 //!
 //! The tool's options go anywhere on the line (`osm list-cases -o table`).
 #![forbid(unsafe_code)]
@@ -21,6 +21,7 @@ mod current;
 mod everyday;
 mod files;
 mod intercept;
+mod mcp;
 mod names;
 mod options;
 mod output;
@@ -109,6 +110,7 @@ async fn run(tree: &Command, matches: &ArgMatches) -> anyhow::Result<()> {
     match name {
         "api" => return api::run(&client, sub).await,
         "wait" => return wait::run(&client, sub).await,
+        "mcp" => return mcp::run(&client, sub).await,
         _ => {}
     }
     if files::run(name, &client, sub, &Output).await? {

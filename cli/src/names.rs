@@ -96,9 +96,25 @@ fn set_of(command: &str, arg: &str) -> Option<Names> {
     })
 }
 
+/// The value set a flag of a command takes, if any (`osm mcp` gives its tools' arguments the same
+/// sets).
+pub fn of_flag(command: &str, flag: &str) -> Option<Names> {
+    set_of(command, flag)
+}
+
 impl Names {
+    /// The wire values (codes) of the set.
+    pub fn wire_values(&self) -> Vec<String> {
+        self.values.iter().map(|(_, wire)| wire.clone()).collect()
+    }
+
+    /// Whether any integer is a value too (ticket statuses).
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
     /// The wire value of `text`: a name or a wire value.
-    fn wire(&self, text: &str) -> Result<String, String> {
+    pub fn wire(&self, text: &str) -> Result<String, String> {
         if let Some((_, wire)) = self
             .values
             .iter()
