@@ -1,7 +1,8 @@
 //! Signing one typical request: `POST /v2/servicerequest/cases?limit=10&offset=0` with a
 //! `CreateCases` JSON body (a `CreateOrderIncidentV2Req`, 428 bytes) and 5 headers, signed in place
-//! as the hooks sign every attempt (`Signer::sign_request`: Host, X-Sdk-Date, canonical query, body
-//! hash, canonical request, HMAC, Authorization).
+//! (`Signer::sign_request`: the URL decoded, Host, X-Sdk-Date, canonical query, body hash, canonical
+//! request, HMAC, Authorization). The hooks sign each attempt with `Signer::sign_decoded`, the same
+//! without decoding the URL, which they do once per call: this is an upper bound of an attempt's.
 //!
 //! * `signing/sign_request`: the SDK, per signature (target: under 2 µs).
 //! * `signing/sign_canonical`: `Signer::sign` on the already decoded parts (canonical request and

@@ -27,31 +27,55 @@ use futures::StreamExt;
 #[cfg(any(feature = "v1", feature = "v2"))]
 use progenitor_client::ClientInfo;
 use progenitor_client::{ByteStream, ResponseValue};
-#[cfg(any(feature = "v1", feature = "v2"))]
-use tokio::io::AsyncReadExt;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-#[cfg(feature = "v2")]
+#[cfg(any(feature = "v1", feature = "v2"))]
 use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result};
+use crate::operations::{self, Rule};
 pub use crate::values::{AccessoryFrom, AccessoryFromV1};
 #[cfg(any(feature = "v1", feature = "v2"))]
 use crate::{Client, types};
 
-/// Largest v1.0 attachment (2 MB).
-pub const V1_MAX_SIZE: u64 = 2 * 1024 * 1024;
-/// File types the v1.0 upload accepts (by extension, case-insensitive).
+/// File types the v1.0 upload accepts (by extension, case-insensitive; the spec lists them in
+/// words only).
 pub const V1_ALLOWED_TYPES: [&str; 13] = [
     "jpg", "jpeg", "bmp", "png", "gif", "txt", "doc", "docx", "rar", "zip", "pdf", "xls", "xlsx",
 ];
 /// Bytes read from an upload's source at a time: 4 KiB reads (the default) cost a blocking-pool
 /// round trip each for files and made uploads ~11× slower (see BENCHMARKS.md).
-#[cfg(feature = "v2")]
+#[cfg(any(feature = "v1", feature = "v2"))]
 const UPLOAD_CHUNK: usize = 64 * 1024;
-/// Most attachments one v1.0 download may ask for.
+/// Most attachments one v1.0 download may ask for (the spec says so in words only: its `id` is
+/// one comma-separated string).
 pub const V1_MAX_DOWNLOAD_IDS: usize = 10;
-/// Longest v1.0 attachment name.
-pub const V1_MAX_NAME_LEN: usize = 512;
+
+/// Largest v1.0 attachment, in bytes: the spec's `maxLength` of `UploadAccessoryV1Request`'s
+/// `accessoryData` (2 MB).
+pub fn v1_max_size() -> u64 {
+    form_rule("upload_accessory_v1")
+        .and_then(|form| form.property("accessoryData"))
+        .and_then(|data| data.max_length)
+        .unwrap_or(u64::MAX)
+}
+
+/// The spec's limits of the parts of an upload's multipart form (the table of
+/// [`crate::operations`]).
+fn form_rule(operation: &str) -> Option<&'static Rule> {
+    operations::find(operation).and_then(|op| op.body)
+}
+
+/// Refuses text parts of an upload's form beyond the spec's limits, naming the part and the limit
+/// (`form.accessoryName: 513 characters, at most 512`).
+#[cfg(any(feature = "v1", feature = "v2"))]
+fn check_form(operation: &str, parts: serde_json::Value) -> Result<()> {
+    match form_rule(operation) {
+        Some(rule) => rule
+            .check_json(&parts, "form")
+            .map_err(Error::InvalidRequest),
+        None => Ok(()),
+    }
+}
 
 /// A file to upload: its name and where its bytes come from.
 pub struct Attachment {
@@ -184,21 +208,22 @@ impl Attachment {
                 self.name
             ))
         };
-        match self.source {
-            Source::Bytes(b) if b.len() as u64 > max => Err(too_big(format!("{} bytes", b.len()))),
-            Source::Bytes(b) => Ok(b),
+        let reader: Box<dyn AsyncRead + Send + Unpin> = match self.source {
+            Source::Bytes(b) if b.len() as u64 > max => {
+                return Err(too_big(format!("{} bytes", b.len())));
+            }
+            Source::Bytes(b) => return Ok(b),
             Source::Path { len, .. } | Source::Reader { len: Some(len), .. } if len > max => {
-                Err(too_big(format!("{len} bytes")))
+                return Err(too_big(format!("{len} bytes")));
             }
-            Source::Path { path, .. } => {
-                let file = tokio::fs::File::open(&path).await?;
-                read_capped(file, max)
-                    .await?
-                    .ok_or_else(|| too_big("larger".into()))
-            }
-            Source::Reader { reader, .. } => read_capped(reader, max)
-                .await?
-                .ok_or_else(|| too_big("larger".into())),
+            Source::Path { path, .. } => Box::new(tokio::fs::File::open(&path).await?),
+            Source::Reader { reader, .. } => reader,
+        };
+        let chunks = ReaderStream::with_capacity(reader, UPLOAD_CHUNK);
+        let cap = usize::try_from(max).unwrap_or(usize::MAX);
+        match crate::body::read_capped(chunks, cap).await? {
+            (bytes, true) => Ok(bytes),
+            (_, false) => Err(too_big("larger".into())),
         }
     }
 }
@@ -309,18 +334,23 @@ impl Download for ResponseValue<ByteStream> {
 impl Client {
     /// Uploads an attachment with the v1.0 API (`UploadAccessoryV1`, multipart
     /// `accessoryData`/`accessoryName`/`accessoryFrom`). Refused before sending when it is larger than
-    /// 2 MB or not of a documented type ([`V1_ALLOWED_TYPES`]).
+    /// the spec allows ([`v1_max_size`], 2 MB), has no name or a longer one than the spec allows, or
+    /// is not of a documented type ([`V1_ALLOWED_TYPES`]).
     pub async fn upload_accessory_v1(
         &self,
         attachment: Attachment,
         from: AccessoryFromV1,
     ) -> Result<ResponseValue<types::UploadAccessoryV1Response>> {
         let name = attachment.name.clone();
-        if name.is_empty() || name.chars().count() > V1_MAX_NAME_LEN {
-            return Err(Error::InvalidRequest(format!(
-                "attachment name must have 1 to {V1_MAX_NAME_LEN} characters"
-            )));
+        if name.is_empty() {
+            return Err(Error::InvalidRequest(
+                "the attachment needs a file name".into(),
+            ));
         }
+        check_form(
+            "upload_accessory_v1",
+            serde_json::json!({"accessoryName": name, "accessoryFrom": from.as_str()}),
+        )?;
         match attachment.extension() {
             Some(ext) if V1_ALLOWED_TYPES.contains(&ext.as_str()) => {}
             _ => {
@@ -330,7 +360,7 @@ impl Client {
                 )));
             }
         }
-        let data = attachment.read_at_most(V1_MAX_SIZE).await?;
+        let data = attachment.read_at_most(v1_max_size()).await?;
         let part = reqwest::multipart::Part::bytes(data.to_vec())
             .file_name(name.clone())
             .mime_str(
@@ -382,7 +412,7 @@ impl Client {
         operation_id: &'static str,
     ) -> Result<ResponseValue<T>> {
         let request = request.build()?;
-        crate::hooks::execute(self, request, None, operation_id, crate::error::json).await
+        crate::hooks::execute(self, request, None, None, operation_id, crate::error::json).await
     }
 }
 
@@ -411,6 +441,10 @@ impl Client {
         };
         let form_data =
             serde_json::to_string(&form_data).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        check_form(
+            "upload_accessory",
+            serde_json::json!({ "form_data": form_data }),
+        )?;
         let url = format!("{}/v2/servicerequest/accessorys", self.baseurl());
         let upload = V2Upload {
             http: self.client().clone(),
@@ -444,6 +478,7 @@ impl Client {
         crate::hooks::execute(
             self,
             request,
+            None,
             rebuild,
             "upload_accessory",
             crate::error::json,
@@ -541,14 +576,6 @@ async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
     ))
 }
 
-/// Reads at most `max` bytes; `None` when there are more.
-#[cfg(any(feature = "v1", feature = "v2"))]
-async fn read_capped(reader: impl AsyncRead + Unpin, max: u64) -> Result<Option<Bytes>> {
-    let mut buf = Vec::new();
-    reader.take(max + 1).read_to_end(&mut buf).await?;
-    Ok((buf.len() as u64 <= max).then(|| Bytes::from(buf)))
-}
-
 /// Joins attachment ids with commas after checking them.
 #[cfg(feature = "v1")]
 fn join_ids(ids: &[&str], max: usize) -> Result<String> {
@@ -631,12 +658,13 @@ mod tests {
     #[cfg(any(feature = "v1", feature = "v2"))]
     #[tokio::test]
     async fn oversized_readers_are_refused_without_reading_everything() {
-        let data = vec![0u8; (V1_MAX_SIZE + 1) as usize];
+        let max = v1_max_size();
+        let data = vec![0u8; (max + 1) as usize];
         let a = Attachment::from_reader("big.txt", std::io::Cursor::new(data), None);
-        let err = a.read_at_most(V1_MAX_SIZE).await.unwrap_err();
+        let err = a.read_at_most(max).await.unwrap_err();
         assert!(err.to_string().contains("more than"), "{err}");
         let a = Attachment::from_reader("ok.txt", std::io::Cursor::new(vec![1u8; 10]), None);
-        assert_eq!(a.read_at_most(V1_MAX_SIZE).await.unwrap().len(), 10);
+        assert_eq!(a.read_at_most(max).await.unwrap().len(), 10);
     }
 
     #[cfg(feature = "v2")]

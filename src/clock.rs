@@ -101,8 +101,9 @@ fn since_1970(secs: i64, nanos: u32) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
-/// Formats a time as `YYYYMMDDTHHMMSSZ` (UTC), the `X-Sdk-Date` format. A time before 1970 or
-/// after 9999 (a badly wrong clock) is written as the epoch, which the gateway refuses.
+/// Formats a time as `YYYYMMDDTHHMMSSZ` (UTC), the `X-Sdk-Date` format (public as
+/// `auth::signer::sdk_date`). A time before 1970 or after 9999 (a badly wrong clock) is written as
+/// the epoch, which the gateway refuses.
 pub fn sdk_date(t: SystemTime) -> String {
     let secs = t
         .duration_since(UNIX_EPOCH)
@@ -118,24 +119,6 @@ pub fn sdk_date(t: SystemTime) -> String {
         of_day / 60 % 60,
         of_day % 60
     )
-}
-
-/// Parses `YYYYMMDDTHHMMSSZ` back into a time; `None` for anything else (exactly 14 digits with
-/// `T` and `Z` in place, a real date and time, not before 1970).
-#[cfg(any(feature = "server", test))]
-pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
-    let shape = s.len() == 16
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 => b == b'T',
-            15 => b == b'Z',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape {
-        return None;
-    }
-    let n = |at: usize, len: usize| s[at..at + len].parse::<u32>().ok();
-    let date = (i64::from(n(0, 4)?), n(4, 2)?, n(6, 2)?);
-    since_1970(civil_seconds(date, (n(9, 2)?, n(11, 2)?, n(13, 2)?))?, 0)
 }
 
 /// Parses an ISO-8601 timestamp such as IAM's `2020-01-04T09:05:22.701000Z`: a date
@@ -215,23 +198,15 @@ mod tests {
     use std::time::UNIX_EPOCH;
 
     #[test]
-    fn formats_and_parses_sdk_dates() {
+    fn formats_sdk_dates() {
         let t = UNIX_EPOCH + Duration::from_secs(1_710_490_150); // 2024-03-15T08:09:10Z
         assert_eq!(sdk_date(t), "20240315T080910Z");
-        assert_eq!(parse_sdk_date("20240315T080910Z"), Some(t));
         assert_eq!(sdk_date(UNIX_EPOCH), "19700101T000000Z");
         assert_eq!(
             sdk_date(UNIX_EPOCH - Duration::from_secs(1)),
             "19700101T000000Z"
         );
         assert_eq!(sdk_date(t + Duration::from_millis(999)), "20240315T080910Z");
-        assert_eq!(parse_sdk_date("2024-03-15"), None);
-        assert_eq!(parse_sdk_date("20241315T080910Z"), None);
-        assert_eq!(parse_sdk_date("2024031xT080910Z"), None);
-        assert_eq!(parse_sdk_date("+0240315T080910Z"), None);
-        assert_eq!(parse_sdk_date("20240230T080910Z"), None);
-        assert_eq!(parse_sdk_date("09700101T000000Z"), None);
-        assert_eq!(parse_sdk_date("19700101T000000Z"), Some(UNIX_EPOCH));
     }
 
     #[test]
@@ -323,7 +298,6 @@ mod tests {
             for s in [text.as_str(), &lossy] {
                 let _ = parse_http_date(s);
                 let _ = parse_iso8601(s);
-                let _ = parse_sdk_date(s);
             }
         }
     }
@@ -342,16 +316,11 @@ mod tests {
             if let Some(parsed) = parse_http_date(&http) {
                 assert_eq!(httpdate::fmt_http_date(parsed), http, "case {case}");
             }
-            let mut sdk = sdk_date(t);
-            sdk.replace_range(at % 16..at % 16 + 1, &c);
-            if let Some(parsed) = parse_sdk_date(&sdk) {
-                assert_eq!(sdk_date(parsed), sdk, "case {case}");
-            }
         }
     }
 
-    /// Every second from 1970 to 9999 survives formatting and parsing in both formats, and the
-    /// calendar agrees with `httpdate`'s, an implementation of its own.
+    /// Every second from 1970 to 9999 survives HTTP-date formatting and parsing, and the
+    /// calendar (`X-Sdk-Date`, ISO-8601) agrees with `httpdate`'s, an implementation of its own.
     #[test]
     fn dates_round_trip() {
         const MONTHS: [&str; 12] = [
@@ -367,7 +336,6 @@ mod tests {
             let t = UNIX_EPOCH + Duration::from_secs(secs);
             let http = httpdate::fmt_http_date(t); // `Wed, 21 Oct 2015 07:28:00 GMT`
             assert_eq!(parse_http_date(&http), Some(t), "{secs}");
-            assert_eq!(parse_sdk_date(&sdk_date(t)), Some(t), "{secs}");
             let (day, month, year, time) =
                 (&http[5..7], &http[8..11], &http[12..16], &http[17..25]);
             let month = MONTHS.iter().position(|m| *m == month).unwrap() + 1;

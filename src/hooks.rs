@@ -2,15 +2,18 @@
 //! progenitor's hooks would run, as functions whose errors are the SDK's own [`crate::Error`]
 //! values (the generated `send()` calls them, rewritten by `xtask/codegen/src/passes.rs`).
 //!
-//! * [`pre`] checks the request against the spec's limits ([`crate::operations`]: lengths, ranges,
-//!   item counts of every parameter and of the JSON body) before anything is sent, removes
-//!   progenitor's `api-version` header, and adds `User-Agent` and the `X-Language`, `X-Time-Zone`,
-//!   `X-Site` defaults to the operations that declare them, unless the call set them.
+//! * [`pre`] decodes the request's URL once ([`DecodedUrl`]), checks the request against the
+//!   spec's limits ([`crate::operations`]: lengths, ranges, item counts of every parameter and of
+//!   the JSON body, which the generated code hands over as one `serde_json::Value`, serialized
+//!   once and written as the body after the check), puts the query in the canonical form the
+//!   signature covers, and adds `User-Agent` and the `X-Language`, `X-Time-Zone`, `X-Site`
+//!   defaults to the operations that declare them, unless the call set them.
 //! * [`exec`] runs the attempts (see [`crate::retry`]: until the policy's time budget is spent),
-//!   each one authenticated afresh (new `X-Sdk-Date` and signature, or `X-Auth-Token`), bounded by
-//!   the operation timeout; it learns the server's clock, refreshes an expired IAM token once, and
-//!   returns the success answer or the error, decoded once by `crate::error::answer` (the whole
-//!   error path lives in `crate::error`). Binary downloads stay streaming.
+//!   each one authenticated afresh (new `X-Sdk-Date` and signature from the decoded URL, or
+//!   `X-Auth-Token`), bounded by the operation timeout; it learns the server's clock, refreshes an
+//!   expired IAM token once, and returns the success answer or the error, decoded once by
+//!   `crate::error::answer` (the whole error path lives in `crate::error`). Binary downloads stay
+//!   streaming.
 //! * [`execute`] runs hand-written operations and raw calls through the same two steps, with a way
 //!   to build the request again for each attempt when its body cannot be cloned (an upload
 //!   streamed from a file).
@@ -20,10 +23,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures::future::BoxFuture;
 use progenitor_client::{ClientInfo, OperationInfo, ResponseValue};
-use reqwest::header::{ACCEPT, DATE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;
+use serde::Serialize;
 use tracing::Instrument;
 
+use crate::auth::signer::DecodedUrl;
 use crate::client::{Auth, State};
 use crate::clock;
 use crate::error::{self, RequestLine, TimeoutKind};
@@ -39,42 +44,71 @@ const X_SITE: HeaderName = HeaderName::from_static("x-site");
 const X_DOMAIN_ID: HeaderName = HeaderName::from_static("x-domain-id");
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 
-/// Prepares a request before anything is sent: the spec's limits (judged on what the call set),
-/// then the defaults.
+/// A request ready for its attempts: checked against the spec, defaulted, its JSON body written
+/// and its URL decoded once, which every attempt signs from.
+pub(crate) struct Prepared {
+    request: reqwest::Request,
+    url: DecodedUrl,
+}
+
+/// A typed request body as JSON, made once: [`pre`] checks the spec's limits on it and writes it
+/// as the request's body.
+pub(crate) fn json<T: Serialize + ?Sized>(body: &T) -> crate::Result<serde_json::Value> {
+    serde_json::to_value(body)
+        .map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))
+}
+
+/// Prepares a request before anything is sent: decodes its URL (once), checks the spec's limits
+/// on its parameters and on `body` (judged on what the call set), writes `body` as the request's
+/// JSON, puts the query in the canonical form the signature covers, and adds the defaults.
 pub(crate) fn pre(
     client: &Client,
-    request: &mut reqwest::Request,
+    mut request: reqwest::Request,
     info: &OperationInfo,
-) -> crate::Result<()> {
+    body: Option<serde_json::Value>,
+) -> crate::Result<Prepared> {
     let meta = operations::find(info.operation_id);
+    let url = DecodedUrl::of(request.url());
     if let Some(meta) = meta {
-        meta.check(request).map_err(Error::InvalidRequest)?;
+        meta.check(&url, request.headers(), body.as_ref())
+            .map_err(Error::InvalidRequest)?;
     }
+    if let Some(body) = body {
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| Error::InvalidRequest(format!("the body cannot be written: {e}")))?;
+        request
+            .headers_mut()
+            .entry(CONTENT_TYPE)
+            .or_insert(HeaderValue::from_static("application/json"));
+        *request.body_mut() = Some(bytes.into());
+    }
+    url.canonicalize(request.url_mut());
     apply_defaults(
         &client.inner().state,
-        request,
+        &mut request,
         meta.map_or(0, |m| m.headers),
     );
-    Ok(())
+    Ok(Prepared { request, url })
 }
 
 /// Runs the attempts of one operation within its timeout: the success answer, or the error.
 pub(crate) async fn exec(
     client: &Client,
-    request: reqwest::Request,
+    prepared: Prepared,
     info: &OperationInfo,
 ) -> crate::Result<reqwest::Response> {
-    send_replayable(client, request, info, None).await
+    send_replayable(client, prepared, info, None).await
 }
 
-/// Runs a hand-built request exactly as a generated `send()` runs its own: [`pre`] (limits,
-/// defaults), the attempts of [`exec`], and `decode` on the success answer. Used by the
-/// hand-written operations and raw calls. A request whose body cannot be cloned gets one attempt,
-/// unless `rebuild` builds it again for each further attempt (an upload streamed from a file,
-/// opened again).
+/// Runs a hand-built request exactly as a generated `send()` runs its own: [`pre`] (limits, the
+/// JSON `body` if any, defaults), the attempts of [`exec`], and `decode` on the success answer.
+/// Used by the hand-written operations and raw calls. A request whose body cannot be cloned gets
+/// one attempt, unless `rebuild` builds it again for each further attempt (an upload streamed from
+/// a file, opened again).
 pub(crate) async fn execute<T, F, Fut>(
     client: &Client,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
+    body: Option<serde_json::Value>,
     rebuild: Option<Rebuild>,
     operation_id: &'static str,
     decode: F,
@@ -84,8 +118,8 @@ where
     Fut: Future<Output = crate::Result<ResponseValue<T>>>,
 {
     let info = OperationInfo { operation_id };
-    pre(client, &mut request, &info)?;
-    let response = send_replayable(client, request, &info, rebuild.as_ref()).await?;
+    let prepared = pre(client, request, &info, body)?;
+    let response = send_replayable(client, prepared, &info, rebuild.as_ref()).await?;
     decode(response).await
 }
 
@@ -93,7 +127,6 @@ where
 /// that declare those headers (`declared`, bits of [`operations`]), leaving the values the call set.
 pub(crate) fn apply_defaults(state: &State, request: &mut reqwest::Request, declared: u8) {
     let headers = request.headers_mut();
-    headers.remove("api-version");
     headers.insert(USER_AGENT, state.user_agent.clone());
     // iRobot operations use lower-case `x-language`/`x-site`: header names are case-insensitive,
     // so one default serves both. OSM's `X-Site` is an integer and iRobot's a string; both "0"/"1".
@@ -129,11 +162,12 @@ pub(crate) type Rebuild =
 /// [`exec`], with a way to build the request again for a body that cannot be cloned.
 async fn send_replayable(
     client: &Client,
-    request: reqwest::Request,
+    prepared: Prepared,
     info: &OperationInfo,
     rebuild: Option<&Rebuild>,
 ) -> crate::Result<reqwest::Response> {
     let shared = client.inner();
+    let Prepared { request, url } = prepared;
     let line = RequestLine::of(&request);
     let span = tracing::info_span!(
         "osm.operation",
@@ -141,7 +175,7 @@ async fn send_replayable(
         method = %request.method(),
         attempts = tracing::field::Empty,
     );
-    let attempts = attempts(client, request, &line, info, rebuild).instrument(span.clone());
+    let attempts = attempts(client, request, &url, &line, info, rebuild).instrument(span.clone());
     match shared.config.operation_timeout {
         None => attempts.await,
         Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -188,15 +222,15 @@ impl Resend<'_> {
                 None
             }
             Resend::Rebuild(rebuild) => {
-                let mut request = match rebuild().await {
+                let request = match rebuild().await {
                     Ok(request) => request,
                     Err(e) => {
                         tracing::warn!(error = %e, "not retried: the body cannot be opened again");
                         return None;
                     }
                 };
-                match pre(client, &mut request, info) {
-                    Ok(()) => Some(request),
+                match pre(client, request, info, None) {
+                    Ok(prepared) => Some(prepared.request),
                     Err(e) => {
                         tracing::warn!(error = %e, "not retried: the rebuilt request is refused");
                         None
@@ -211,7 +245,7 @@ impl Resend<'_> {
 struct Tried {
     /// What the caller gets when this attempt is the last.
     result: crate::Result<reqwest::Response>,
-    /// What happened, for the retry rules ([`Outcome::of`]); `None` for a local failure, never
+    /// What happened, for the retry rules ([`Error::outcome`]); `None` for a local failure, never
     /// retried.
     outcome: Option<Outcome>,
     /// The operation's request was not sent: obtaining credentials failed (such exchanges are
@@ -226,6 +260,7 @@ struct Tried {
 async fn attempts(
     client: &Client,
     request: reqwest::Request,
+    url: &DecodedUrl,
     line: &RequestLine,
     info: &OperationInfo,
     rebuild: Option<&Rebuild>,
@@ -248,7 +283,7 @@ async fn attempts(
     loop {
         attempt += 1;
         tracing::Span::current().record("attempts", attempt);
-        let tried = try_once(client, request, line, expects_json, attempt).await;
+        let tried = try_once(client, request, url, line, expects_json, attempt).await;
 
         // 401: never retried as such; once after a token refresh or a clock correction.
         let mut fixed_401 = false;
@@ -299,14 +334,15 @@ async fn attempts(
 async fn try_once(
     client: &Client,
     mut request: reqwest::Request,
+    url: &DecodedUrl,
     line: &RequestLine,
     expects_json: bool,
     attempt: u32,
 ) -> Tried {
     let state = &client.inner().state;
-    if let Err(e) = authenticate(state, &mut request).await {
+    if let Err(e) = authenticate(state, &mut request, url).await {
         return Tried {
-            outcome: Outcome::of(&e),
+            outcome: e.outcome(),
             result: Err(e),
             unsent: true,
             retry_after: None,
@@ -344,7 +380,7 @@ async fn try_once(
     let tried = Tried {
         outcome: match &result {
             Ok(response) => Some(Outcome::Status(response.status().as_u16())),
-            Err(e) => Outcome::of(e),
+            Err(e) => e.outcome(),
         },
         result,
         unsent: false,
@@ -409,7 +445,11 @@ fn learn_clock(state: &State, server: Option<SystemTime>) {
 
 /// Signs the request (with the current keys and the account id, looked up on first use) or adds
 /// the IAM token.
-async fn authenticate(state: &State, request: &mut reqwest::Request) -> crate::Result<()> {
+async fn authenticate(
+    state: &State,
+    request: &mut reqwest::Request,
+    url: &DecodedUrl,
+) -> crate::Result<()> {
     match &state.auth {
         Auth::AkSk { keys, domain_id } => {
             let keys = keys
@@ -422,7 +462,7 @@ async fn authenticate(state: &State, request: &mut reqwest::Request) -> crate::R
                 .map_err(|e| auth_failure(e, "cannot determine the account (domain) id"))?;
             request.headers_mut().insert(X_DOMAIN_ID, domain_id);
             let date = clock::sdk_date(state.clock.now());
-            keys.sign(request, &date)
+            keys.sign(request, url, &date)
                 .map_err(|e| Error::InvalidRequest(format!("cannot sign the request: {e}")))
         }
         Auth::Token(source) => {

@@ -9,7 +9,7 @@
 //! | `ListSeveritiesResponse.show` | boolean | `1` | [`Flag`] |
 //! | `SignPublishedAgreementResponse.agreement_signed_record_id` | int32 | `"1"` | [`Integer`] |
 //! | `ListCaseCcEmailsResponse.cc_email_info` | one object | an array | [`OneOrMany`] |
-//! | `ListCustomersRegionsResponse` | `count` | `total_count` | both fields, [`total`](crate::types::ListCustomersRegionsResponse::total) |
+//! | `ListCustomersRegionsResponse` | `count` | `total_count` | both fields, [`regions_total`] |
 //!
 //! Ticket details whose ratings lack the satisfaction ids decode too: no schema a response
 //! contains has required fields (`cargo xtask validate` enforces it).
@@ -287,14 +287,19 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
     }
 }
 
+/// The number of regions of a `ListCustomersRegions` answer, whichever name it used for it
+/// (`total_count` in the doc examples, `count` in the SDK model).
+///
+/// ```
+/// use huaweicloud_osm::{lenient, types};
+/// let answer: types::ListCustomersRegionsResponse =
+///     serde_json::from_str(r#"{"count": 2}"#).unwrap();
+/// assert_eq!(lenient::regions_total(&answer), Some(2));
+/// ```
 #[cfg(feature = "v2")]
 #[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
-impl crate::types::ListCustomersRegionsResponse {
-    /// The number of regions, whichever name the answer used for it (`total_count` in the doc
-    /// examples, `count` in the SDK model).
-    pub fn total(&self) -> Option<i32> {
-        self.total_count.or(self.count)
-    }
+pub fn regions_total(answer: &crate::types::ListCustomersRegionsResponse) -> Option<i32> {
+    answer.total_count.or(answer.count)
 }
 
 #[cfg(test)]
@@ -336,7 +341,7 @@ mod tests {
         }
         for body in [r#"{"count": 2}"#, r#"{"total_count": 2}"#] {
             let r: types::ListCustomersRegionsResponse = serde_json::from_str(body).unwrap();
-            assert_eq!(r.total(), Some(2));
+            assert_eq!(regions_total(&r), Some(2));
         }
         let detail: types::IncidentDetailInfoV2 = serde_json::from_str(
             r#"{"incident_id": "CS1", "incident_satisfaction": [{"value": 5, "satisfaction_name": "Timeliness"}]}"#,

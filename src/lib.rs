@@ -38,17 +38,22 @@
 //! * [`values`]: the documented value sets: [`values::CaseStatus`] (open), [`values::CaseAction`]
 //!   and the others you send.
 //! * [`lenient`]: field types that decode both shapes where the docs contradict themselves.
-//! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads).
+//! * [`attachments`]: the hand-written operations (multipart uploads, streaming downloads), checked
+//!   against the spec's limits from the same table as every operation.
 //! * [`Client::raw`]: any method and path, signed, retried and decoded like an operation.
 //! * [`paginate`]: `.stream()` and `.pages()` on the builders of the 14 paged operations.
 //! * [`wait`] (feature `v2`): [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
 //!   limits), which the `pre` step checks every request against before sending.
-//! * `hooks` (private): the `pre` (limits, default headers) and `exec` (signing, retries, the
-//!   answer or its error) steps every generated `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset learned from the server.
-//! * `server` (feature `server`): signature verification and the `X-Sdk-Date` calendar.
+//! * `hooks` (private): the `pre` (the URL decoded once, limits, the JSON body written once,
+//!   default headers) and `exec` (signing, retries, the answer or its error) steps every generated
+//!   `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset
+//!   learned from the server; `body` (private): the one capped reader of bodies held whole.
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
+//!
+//! Verifying signatures is a server's job: `osm-sandbox` does it (`osm_sandbox::verify`) with this
+//! crate's [`auth::Signer`].
 //!
 //! ## Cargo features
 //! * The API areas, all three on by default; only the operations of the enabled ones are
@@ -65,8 +70,6 @@
 //!   line; off by default, the derive on every type being an eighth of the crate's compile time.
 //! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
 //!   your own code against mocked answers (see the `mock` module).
-//! * `server`: server-side helpers for servers such as osm-sandbox: signature verification and the
-//!   calendar (`huaweicloud_osm::server`); clients never need it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -78,6 +81,7 @@
 
 pub mod attachments;
 pub mod auth;
+mod body;
 pub mod client;
 mod clock;
 pub mod convert;
@@ -89,9 +93,6 @@ pub mod paginate;
 pub mod prelude;
 mod raw;
 pub mod retry;
-#[cfg(feature = "server")]
-#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
-pub mod server;
 #[cfg(test)]
 mod test_support;
 pub mod values;

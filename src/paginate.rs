@@ -55,6 +55,7 @@ use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use progenitor_client::{ByteStream, ResponseValue};
 
+use crate::Client;
 use crate::error::{Error, Result};
 
 /// A stream of items across pages.
@@ -260,12 +261,10 @@ pub fn content_key<T: serde::Serialize + ?Sized>(item: &T) -> String {
     serde_json::to_string(item).unwrap_or_default()
 }
 
-/// A binary page, read whole (at most the client's largest response body).
-pub async fn collect(answer: ResponseValue<ByteStream>) -> Result<Bytes> {
-    let mut body = Vec::new();
-    let mut chunks = answer.into_inner().into_inner();
-    while let Some(chunk) = chunks.try_next().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
+/// A binary page, read whole: at most the client's largest response body
+/// ([`crate::ClientBuilder::max_response_body`]); a larger page is [`Error::InvalidRequest`] (send
+/// the request with `send()` and stream it instead).
+pub async fn collect(client: &Client, answer: ResponseValue<ByteStream>) -> Result<Bytes> {
+    let chunks = answer.into_inner().into_inner();
+    crate::body::read_download(client, chunks, "`send()` and stream the answer").await
 }

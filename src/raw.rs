@@ -7,7 +7,9 @@
 //! `osm.operation` tracing span.
 //!
 //! When the method and path are those of an operation of the spec, the call is treated as that
-//! operation: its limits are checked, the shared headers it declares get the client's defaults,
+//! operation: its limits are checked (of its parameters, and of a [`RawRequest::json`] body; bytes
+//! given to [`RawRequest::body`] are sent as they are), the shared headers it declares get the
+//! client's defaults,
 //! and it is retried exactly as the generated call would be. Any other path gets every default
 //! header and is retried after a failure once sent only when its method is idempotent (`GET`,
 //! `HEAD`, `OPTIONS`, `PUT`, `DELETE`); a connection that could not be made is retried for any
@@ -28,7 +30,6 @@
 use std::fmt;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
 use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use serde::Serialize;
@@ -62,6 +63,7 @@ impl Client {
             path: path.to_string(),
             operation,
             builder,
+            json: None,
         }
     }
 }
@@ -73,6 +75,8 @@ pub struct RawRequest<'a> {
     path: String,
     operation: Option<&'static operations::OperationMeta>,
     builder: std::result::Result<reqwest::RequestBuilder, String>,
+    /// The JSON body, made once: checked against the operation's limits, then sent.
+    json: Option<Result<serde_json::Value>>,
 }
 
 impl fmt::Debug for RawRequest<'_> {
@@ -109,12 +113,15 @@ impl<'a> RawRequest<'a> {
         self.map(|b| b.header(name, value))
     }
 
-    /// Sends `body` as JSON.
-    pub fn json<T: Serialize + ?Sized>(self, body: &T) -> Self {
-        self.map(|b| b.json(body))
+    /// Sends `body` as JSON (checked against the operation's limits when the path is one of the
+    /// spec's).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.json = Some(crate::hooks::json(body));
+        self
     }
 
-    /// Sends these bytes as the body, with this content type.
+    /// Sends these bytes as the body, with this content type, exactly as given (no limit of the
+    /// spec is checked on them: see [`RawRequest::json`]).
     pub fn body(self, content_type: &str, body: impl Into<Bytes>) -> Self {
         let body: Bytes = body.into();
         let content_type = content_type.to_string();
@@ -126,41 +133,42 @@ impl<'a> RawRequest<'a> {
 
     /// Sends the request and decodes the JSON answer into `T` (`serde_json::Value` for any shape).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
-        let (client, request, id) = self.prepare(true)?;
+        let (client, request, body, id) = self.prepare(true)?;
         let answer: ResponseValue<T> =
-            crate::hooks::execute(client, request, None, id, crate::error::json).await?;
+            crate::hooks::execute(client, request, body, None, id, crate::error::json).await?;
         Ok(answer.into_inner())
     }
 
     /// Sends the request and returns the answer's body as bytes (a download, or JSON to parse
     /// yourself); at most the client's largest response body.
     pub async fn send_bytes(self) -> Result<Bytes> {
-        let limit = self.client.inner().state.max_json_body;
+        let client = self.client;
         let stream = self.send_stream().await?.into_inner();
-        let mut body = Vec::new();
-        let mut chunks = stream.into_inner();
-        while let Some(chunk) = chunks.try_next().await? {
-            if body.len() + chunk.len() > limit {
-                return Err(Error::InvalidRequest(format!(
-                    "the answer is larger than {limit} bytes: use `send_stream`"
-                )));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Bytes::from(body))
+        crate::body::read_download(client, stream.into_inner(), "`send_stream`").await
     }
 
     /// Sends the request and returns the answer's body as a stream, never held whole (save it with
     /// [`crate::attachments::Download`]).
     pub async fn send_stream(self) -> Result<ResponseValue<ByteStream>> {
-        let (client, request, id) = self.prepare(false)?;
-        crate::hooks::execute(client, request, None, id, |response| async move {
+        let (client, request, body, id) = self.prepare(false)?;
+        crate::hooks::execute(client, request, body, None, id, |response| async move {
             Ok(ResponseValue::stream(response))
         })
         .await
     }
 
-    fn prepare(self, json: bool) -> Result<(&'a Client, reqwest::Request, &'static str)> {
+    /// The request to send, its JSON body and the operation it is.
+    #[allow(clippy::type_complexity)]
+    fn prepare(
+        self,
+        json: bool,
+    ) -> Result<(
+        &'a Client,
+        reqwest::Request,
+        Option<serde_json::Value>,
+        &'static str,
+    )> {
+        let body = self.json.transpose()?;
         let mut builder = self.builder.map_err(Error::InvalidRequest)?;
         if json {
             builder = builder.header(ACCEPT, "application/json");
@@ -172,6 +180,6 @@ impl<'a> RawRequest<'a> {
             Some(op) => op.id,
             None => operations::raw(&self.method).id,
         };
-        Ok((self.client, request, id))
+        Ok((self.client, request, body, id))
     }
 }

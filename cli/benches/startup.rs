@@ -5,11 +5,13 @@
 //! any command pays: spawning `true` and waiting for it to exit.
 //!
 //! * `startup/osm_first_request`: target < 20 ms (BENCHMARKS.md).
+//! * `startup/mcp_initialize`: `osm --endpoint … mcp` spawned and timed until its answer to the
+//!   protocol's `initialize` request is read (the tools made from the spec first); target < 100 ms.
 //! * `startup/process_floor`: the baseline.
 //!
 //! `cargo bench -p huaweicloud-osm-cli --bench startup`
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,16 +22,22 @@ const ANSWER: &[u8] =
     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 17\r\n\
 connection: close\r\n\r\n{\"regionList\":[]}";
 
-/// One run of `osm`: the time from spawn to its first request byte.
-fn first_request(listener: &TcpListener, url: &str) -> Duration {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_osm"))
-        .env_clear()
+/// `osm --endpoint URL COMMAND` with keys in an otherwise empty environment.
+fn osm(url: &str, command: &str) -> Command {
+    let mut osm = Command::new(env!("CARGO_BIN_EXE_osm"));
+    osm.env_clear()
         .env("HOME", "/nonexistent")
         .env("HUAWEICLOUD_SDK_AK", "BENCHAK")
         .env("HUAWEICLOUD_SDK_SK", "bench-secret")
         .env("HUAWEICLOUD_SDK_DOMAIN_ID", "bench-domain")
-        .args(["--endpoint", url, "list-regions-v1"])
+        .args(["--endpoint", url, command]);
+    osm
+}
+
+/// One run of `osm`: the time from spawn to its first request byte.
+fn first_request(listener: &TcpListener, url: &str) -> Duration {
+    let start = Instant::now();
+    let mut child = osm(url, "list-regions-v1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -51,6 +59,32 @@ fn first_request(listener: &TcpListener, url: &str) -> Duration {
     elapsed
 }
 
+/// One `osm mcp` session: the time from spawn to its answer to `initialize`.
+fn mcp_initialize(url: &str) -> Duration {
+    const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
+    let start = Instant::now();
+    let mut child = osm(url, "mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("osm starts");
+    let mut stdin = child.stdin.take().expect("piped");
+    writeln!(stdin, "{INITIALIZE}").expect("request");
+    let mut answer = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut answer)
+        .expect("answer");
+    let elapsed = start.elapsed();
+    assert!(
+        answer.contains(r#""serverInfo""#),
+        "not an initialize answer: {answer}"
+    );
+    drop(stdin);
+    assert!(child.wait().expect("osm exits").success(), "osm mcp failed");
+    elapsed
+}
+
 fn floor() -> Duration {
     let start = Instant::now();
     let status = Command::new("true").status().expect("`true` runs");
@@ -67,6 +101,9 @@ fn startup(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(10));
     group.bench_function("osm_first_request", |b| {
         b.iter_custom(|iters| (0..iters).map(|_| first_request(&listener, &url)).sum())
+    });
+    group.bench_function("mcp_initialize", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| mcp_initialize(&url)).sum())
     });
     group.bench_function("process_floor", |b| {
         b.iter_custom(|iters| (0..iters).map(|_| floor()).sum())

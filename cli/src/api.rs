@@ -158,9 +158,10 @@ pub async fn send_operation(
     }
     let method = Method::from_bytes(meta.method.as_bytes())?;
     let answer = send(client, method, &path, &[], &headers, Some(&body)).await?;
-    if answer.as_object().is_some_and(|o| o.is_empty()) && crate::setup::options().format.is_none()
+    if answer.as_object().is_some_and(|o| o.is_empty())
+        && crate::options::options().format.is_none()
     {
-        crate::output::emit(&crate::commands::done_line());
+        crate::output::emit(&crate::current::done_line());
     } else {
         crate::output::print(answer, &Value::Null);
     }

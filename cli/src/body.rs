@@ -2,14 +2,18 @@
 //! decoded before anything is sent; `--body-schema` prints that schema.
 //!
 //! The schema is the one the generated types derive with schemars (structure, types, required
-//! fields, enums) with the spec's documented limits put back in from the SDK's operation table
-//! (`huaweicloud_osm::operations`: the generator moves them there, out of the types).
+//! fields, enums); the printed one has the spec's documented limits put back in from the SDK's
+//! operation table (`huaweicloud_osm::operations`: the generator moves them there, out of the
+//! types).
 //!
-//! The check is a small validator over that schema rather than the `jsonschema` crate: these
-//! schemas only use `$ref`, `allOf`/`anyOf`/`oneOf`, `type`, `enum`, `const`, `required`,
-//! `properties`, `additionalProperties`, `items`, the length, range and item-count limits and the
-//! integer formats, all covered here; `jsonschema` would add 43 crates to the tool (regex,
-//! fancy-regex, the num family, ahash, parking_lot, …) for keywords these schemas never use.
+//! The check is in two parts, every problem of both reported at once. The limits (lengths, ranges,
+//! item counts) are the table's, checked by the table's own checker (`Rule::violations`), the one
+//! the SDK runs before sending. The structure (types, required fields, enums, unknown fields) is a
+//! small validator over schemars' schema rather than the `jsonschema` crate: these schemas only use
+//! `$ref`, `allOf`/`anyOf`/`oneOf`, `type`, `enum`, `const`, `required`, `properties`,
+//! `additionalProperties`, `items` and the integer formats, all covered here; `jsonschema` would
+//! add 43 crates to the tool (regex, fancy-regex, the num family, ahash, parking_lot, …) for
+//! keywords these schemas never use.
 
 use std::fmt;
 use std::io::Read;
@@ -17,7 +21,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::ArgMatches;
-use huaweicloud_osm::operations::{self, Rule};
+use huaweicloud_osm::operations::{self, Rule, Step, Violation};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -82,7 +86,10 @@ pub fn read<T: DeserializeOwned + JsonSchema>(path: &Path, op: &str) -> anyhow::
     let schema = schema::<T>(op);
     let mut problems = Vec::new();
     check(&schema, &schema, &value, &mut String::new(), &mut problems);
-    let allow = crate::setup::options().allow_unknown_fields;
+    if let Some(rule) = operations::find(op).and_then(|o| o.body) {
+        problems.extend(rule.violations(&value).into_iter().map(Problem::from));
+    }
+    let allow = crate::options::options().allow_unknown_fields;
     let unknown = problems.iter().filter(|p| p.unknown).count();
     if allow && unknown > 0 && unknown == problems.len() {
         for p in &problems {
@@ -178,6 +185,26 @@ pub struct Problem {
     message: String,
     /// A field the schema does not know.
     unknown: bool,
+}
+
+impl From<Violation> for Problem {
+    /// A limit of the spec the body breaks, at its JSON pointer (`/files/1`).
+    fn from(violation: Violation) -> Problem {
+        let pointer: String = violation
+            .at
+            .iter()
+            .map(|step| match step {
+                Step::Field(name) => format!("/{}", escape(name)),
+                Step::Item(i) => format!("/{i}"),
+            })
+            .collect();
+        Problem::at(&pointer, violation.message)
+    }
+}
+
+/// A field name as a JSON pointer (RFC 6901) token.
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 impl Problem {
@@ -331,7 +358,7 @@ fn check(root: &Value, schema: &Value, value: &Value, at: &mut String, out: &mut
     {
         problem(format!("must be {constant}"));
     }
-    check_limits(schema, value, &mut problem);
+    check_format(schema, value, &mut problem);
     if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
         for branch in all {
             check(root, branch, value, at, out);
@@ -380,7 +407,6 @@ fn check_object(
     out: &mut Vec<Problem>,
 ) {
     let properties = schema.get("properties").and_then(Value::as_object);
-    let escape = |name: &str| name.replace('~', "~0").replace('/', "~1");
     for name in schema
         .get("required")
         .and_then(Value::as_array)
@@ -415,43 +441,22 @@ fn check_object(
     }
 }
 
-/// Lengths (in characters), ranges, item counts and the integer formats' ranges.
-fn check_limits(schema: &Map<String, Value>, value: &Value, problem: &mut impl FnMut(String)) {
-    let limit = |keyword: &str| schema.get(keyword).and_then(Value::as_f64);
-    let count = match value {
-        Value::String(s) => Some((s.chars().count(), "characters", "Length")),
-        Value::Array(a) => Some((a.len(), "items", "Items")),
-        _ => None,
-    };
-    if let Some((n, unit, suffix)) = count {
-        if let Some(min) = limit(&format!("min{suffix}"))
-            && (n as f64) < min
-        {
-            problem(format!("{n} {unit}, at least {min}"));
-        }
-        if let Some(max) = limit(&format!("max{suffix}"))
-            && (n as f64) > max
-        {
-            problem(format!("{n} {unit}, at most {max}"));
-        }
-    }
+/// The ranges of the integer formats (`int32`, `uint32`, …) of schemars' schema; the spec's own
+/// limits are the table's ([`Rule::violations`]).
+fn check_format(schema: &Map<String, Value>, value: &Value, problem: &mut impl FnMut(String)) {
     let Some(n) = value.as_f64() else {
         return;
     };
-    let (format_min, format_max) = match schema.get("format").and_then(Value::as_str) {
+    let (min, max) = match schema.get("format").and_then(Value::as_str) {
         Some("int32") => (Some(f64::from(i32::MIN)), Some(f64::from(i32::MAX))),
         Some("uint32") => (Some(0.0), Some(f64::from(u32::MAX))),
         Some("uint" | "uint64" | "uint16" | "uint8") => (Some(0.0), None),
         _ => (None, None),
     };
-    if let Some(min) = limit("minimum").or(format_min)
-        && n < min
-    {
+    if let Some(min) = min.filter(|min| n < *min) {
         problem(format!("{n} is less than the minimum {min}"));
     }
-    if let Some(max) = limit("maximum").or(format_max)
-        && n > max
-    {
+    if let Some(max) = max.filter(|max| n > *max) {
         problem(format!("{n} is more than the maximum {max}"));
     }
 }

@@ -2,8 +2,6 @@
 //! operation (its value sets by name, its everyday body flags), the hand-written ones, and
 //! `osm --help` with the operations grouped by area (the spec's tags) and wrapped to the terminal.
 
-use std::sync::OnceLock;
-
 use clap::{Arg, ArgMatches, Command};
 use unicode_width::UnicodeWidthStr;
 
@@ -79,7 +77,7 @@ pub fn command(for_help: bool) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .max_term_width(120)
-        .args(crate::setup::args());
+        .args(crate::options::args());
     let mut listed: Vec<(String, String)> = Vec::new();
     for op in CliCommand::iter() {
         let name = subcommand_name(op);
@@ -102,6 +100,7 @@ pub fn command(for_help: bool) -> Command {
         crate::profiles::command(),
         crate::api::command(),
         crate::wait::command(),
+        crate::mcp::command(),
         completions(),
     ];
     let mut hand_written: Vec<Command> = crate::files::commands().into();
@@ -147,7 +146,7 @@ const MAINTAINER_NOTES: [&str; 9] = [
 
 /// The spec's description for a person at a terminal: as paragraphs (its line breaks inside a
 /// paragraph become spaces, so that clap wraps it), without the maintainers' notes.
-fn reflow(text: &str) -> String {
+pub fn reflow(text: &str) -> String {
     text.split("\n\n")
         .map(|p| {
             let joined = p.split('\n').map(str::trim).collect::<Vec<_>>().join(" ");
@@ -163,7 +162,8 @@ fn reflow(text: &str) -> String {
         .join("\n\n")
 }
 
-fn about_of(command: &Command) -> String {
+/// A command's summary (its `about`).
+pub fn about_of(command: &Command) -> String {
     command
         .get_about()
         .map(|a| a.to_string())
@@ -303,79 +303,5 @@ fn area_of(name: &str) -> Option<&'static str> {
             .iter()
             .find(|(op, _)| *op == name)
             .map(|(_, tag)| *tag),
-    }
-}
-
-/// The command being run: its name, summary and the values of its id flags.
-#[derive(Debug, Default)]
-struct Current {
-    name: String,
-    about: String,
-    ids: Vec<(String, String)>,
-}
-
-static CURRENT: OnceLock<Current> = OnceLock::new();
-
-/// Records the command being run (for tables and success lines).
-pub fn set_current(name: &str, command: &Command, matches: &ArgMatches) {
-    let ids = command
-        .get_arguments()
-        .filter(|a| !a.is_global_set())
-        .filter_map(|a| {
-            let id = a.get_id().as_str();
-            let wanted = id.ends_with("-id") || id == "action" || id == "id";
-            let value = matches.try_get_raw(id).ok().flatten()?.next()?;
-            wanted.then(|| (id.to_string(), value.to_string_lossy().into_owned()))
-        })
-        .collect();
-    let _ = CURRENT.set(Current {
-        name: name.to_string(),
-        about: about_of(command),
-        ids,
-    });
-}
-
-/// `path` with each `{param}` replaced by the value of its flag (`--case-id`), when given.
-pub fn fill_path(path: &str) -> String {
-    let Some(current) = CURRENT.get() else {
-        return path.to_string();
-    };
-    let mut out = path.to_string();
-    for (id, value) in &current.ids {
-        out = out.replace(&format!("{{{}}}", id.replace('-', "_")), value);
-    }
-    out
-}
-
-/// The name of the command being run.
-pub fn current_name() -> &'static str {
-    CURRENT.get().map_or("", |c| c.name.as_str())
-}
-
-/// What an empty answer means: `done: update-cases (Perform an action on a ticket): --case-id
-/// CS1 --action-id press`.
-pub fn done_line() -> String {
-    let Some(current) = CURRENT.get() else {
-        return "done".into();
-    };
-    let ids: Vec<String> = current
-        .ids
-        .iter()
-        .map(|(id, value)| format!("--{id} {value}"))
-        .collect();
-    let what = match (
-        current.name.as_str(),
-        current.ids.iter().find(|(id, _)| id == "action-id"),
-    ) {
-        ("update-cases", Some((_, action))) => {
-            format!("{action} sent for ticket")
-        }
-        ("create-messages", _) => "message posted to ticket".into(),
-        _ => format!("{} ({})", current.name, current.about),
-    };
-    match current.ids.iter().find(|(id, _)| id == "case-id") {
-        Some((_, case)) if what.ends_with("ticket") => format!("done: {what} {case}"),
-        _ if ids.is_empty() => format!("done: {what}"),
-        _ => format!("done: {what}: {}", ids.join(" ")),
     }
 }

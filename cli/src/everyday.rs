@@ -87,7 +87,7 @@ fn deletes(name: &str, matches: &ArgMatches) -> bool {
 /// Asks before a delete when standard input and standard error are a terminal (and neither
 /// `--yes` nor `--dry-run` was given); refusing is a usage error: nothing was sent.
 pub fn confirm(name: &str, matches: &ArgMatches) -> anyhow::Result<()> {
-    let options = crate::setup::options();
+    let options = crate::options::options();
     if !deletes(name, matches)
         || options.yes
         || options.dry_run

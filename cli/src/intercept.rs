@@ -24,7 +24,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::rustls;
 use tokio_rustls::{TlsAcceptor, TlsConnector};
 
-use crate::setup::{self, Options};
+use crate::options::{self, Options};
 
 /// Requests printed by `--dry-run`.
 static CAPTURED: AtomicUsize = AtomicUsize::new(0);
@@ -68,7 +68,7 @@ pub async fn configure(builder: ClientBuilder, options: &Options) -> anyhow::Res
         });
     }
     let mut builder = builder.endpoint(&local).iam_endpoint(&local).no_proxy();
-    if setup::target().is_some_and(|t| t.iam_lookup.is_some()) {
+    if options::target().is_some_and(|t| t.iam_lookup.is_some()) {
         crate::output::note(
             "dry run: no account (domain) id is set, so the first call would look it up through \
              IAM (GET /v3/auth/domains); ACCOUNT-ID stands in for it",
@@ -174,7 +174,7 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
 /// `--dry-run`: prints the request as it would have gone out, answers with a refusal.
 async fn capture(mut stream: TcpStream) -> std::io::Result<()> {
     if let Some(request) = read_request(&mut stream).await? {
-        let Some(target) = setup::target() else {
+        let Some(target) = options::target() else {
             return Ok(());
         };
         let mut words = request.start_line().split_whitespace();
@@ -223,7 +223,7 @@ struct Tls {
 impl Tls {
     /// `None` when no HTTPS host is called.
     fn for_target() -> anyhow::Result<Option<Tls>> {
-        let Some(target) = setup::target() else {
+        let Some(target) = options::target() else {
             return Ok(None);
         };
         let hosts: Vec<String> = std::iter::once(target.endpoint.as_str())

@@ -3,11 +3,12 @@
 //! Every operation of `openapi/osm.yaml` is a subcommand named after its `operationId` in kebab
 //! case, generated at build time by progenitor's `Generator::cli` (`build.rs`, passes in
 //! `xtask/codegen/src/cli_passes.rs`). The hand-written modules: the command line and its help
-//! ([`commands`]), the tool's options and client ([`setup`], [`profiles`]), value sets by name
-//! ([`names`]), everyday body flags and delete confirmation ([`everyday`]), request bodies
-//! ([`body`]), paged lists ([`pager`]), output ([`output`], [`table`], [`query`]), retries on
-//! standard error ([`retries`]), `--debug`/`--dry-run` ([`intercept`]), files ([`files`]),
-//! `osm api` ([`api`]) and `osm wait` ([`wait`]).
+//! ([`commands`]) and the command being run ([`current`]), the tool's options ([`options`]) and
+//! client ([`setup`], [`profiles`]), value sets by name ([`names`]), everyday body flags and delete
+//! confirmation ([`everyday`]), request bodies ([`body`]), paged lists ([`pager`]), output
+//! ([`output`], [`table`], [`query`]) and failures ([`report`]), retries on standard error
+//! ([`retries`]), `--debug`/`--dry-run` ([`intercept`]), files ([`files`]), `osm api` ([`api`]),
+//! `osm wait` ([`wait`]) and `osm mcp`, the API as tools for AI agents ([`mcp`]).
 //!
 //! The tool's options go anywhere on the line (`osm list-cases -o table`).
 #![forbid(unsafe_code)]
@@ -16,14 +17,18 @@
 mod api;
 mod body;
 mod commands;
+mod current;
 mod everyday;
 mod files;
 mod intercept;
+mod mcp;
 mod names;
+mod options;
 mod output;
 mod pager;
 mod profiles;
 mod query;
+mod report;
 mod retries;
 mod setup;
 mod table;
@@ -53,14 +58,14 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
-    let options = setup::Options::from_matches(&matches);
+    let options = options::Options::from_matches(&matches);
     if let Err(e) = query::compile(options.query.as_deref()) {
         eprintln!("error: {e}");
         return ExitCode::from(output::status::USAGE);
     }
     let format = options.format;
     let (debug, dry_run) = (options.debug, options.dry_run);
-    setup::install(options);
+    options::install(options);
     retries::install(debug);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -79,7 +84,7 @@ fn main() -> ExitCode {
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => output::report(&e, format),
+        Err(e) => report::report(&e, format),
     }
 }
 
@@ -87,7 +92,7 @@ async fn run(tree: &Command, matches: &ArgMatches) -> anyhow::Result<()> {
     let Some((name, sub)) = matches.subcommand() else {
         unreachable!("clap requires a subcommand");
     };
-    let options = setup::options();
+    let options = options::options();
     match name {
         "completions" => {
             commands::print_completions(sub);
@@ -99,12 +104,13 @@ async fn run(tree: &Command, matches: &ArgMatches) -> anyhow::Result<()> {
     let own = tree
         .find_subcommand(name)
         .expect("every subcommand is in the tree");
-    commands::set_current(name, own, sub);
+    current::record(name, commands::about_of(own), own, sub);
     everyday::confirm(name, sub)?;
     let (client, _sandbox) = setup::client(options, body::wants_schema(sub)).await?;
     match name {
         "api" => return api::run(&client, sub).await,
         "wait" => return wait::run(&client, sub).await,
+        "mcp" => return mcp::run(&client, sub).await,
         _ => {}
     }
     if files::run(name, &client, sub, &Output).await? {

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Arg, Command};
+use heck::ToKebabCase;
 use huaweicloud_osm::values::{
     AccessoryFrom, AccessoryRelationType, AgreementType, AuthorizationAction, CaseAction,
     CaseStatus, ContactWay, FeedbackSource, FeedbackType, Privilege, PrivilegeOperation,
@@ -24,18 +25,6 @@ pub struct Names {
     open: bool,
 }
 
-/// `NewCaseIsv` -> `new-case-isv`.
-fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && !out.is_empty() {
-            out.push('-');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 fn same(a: &str, b: &str) -> bool {
     let norm = |s: &str| s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
     norm(a) == norm(b)
@@ -48,7 +37,7 @@ fn sent<T: std::fmt::Debug + std::fmt::Display>(set: &'static str, all: &[T]) ->
         set,
         values: all
             .iter()
-            .map(|v| (kebab(&format!("{v:?}")), v.to_string()))
+            .map(|v| (format!("{v:?}").to_kebab_case(), v.to_string()))
             .collect(),
         open: false,
     }
@@ -107,9 +96,25 @@ fn set_of(command: &str, arg: &str) -> Option<Names> {
     })
 }
 
+/// The value set a flag of a command takes, if any (`osm mcp` gives its tools' arguments the same
+/// sets).
+pub fn of_flag(command: &str, flag: &str) -> Option<Names> {
+    set_of(command, flag)
+}
+
 impl Names {
+    /// The wire values (codes) of the set.
+    pub fn wire_values(&self) -> Vec<String> {
+        self.values.iter().map(|(_, wire)| wire.clone()).collect()
+    }
+
+    /// Whether any integer is a value too (ticket statuses).
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
     /// The wire value of `text`: a name or a wire value.
-    fn wire(&self, text: &str) -> Result<String, String> {
+    pub fn wire(&self, text: &str) -> Result<String, String> {
         if let Some((_, wire)) = self
             .values
             .iter()

@@ -9,8 +9,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::output::{self, Format};
-use crate::setup;
+use crate::options::{self, Format};
+use crate::output;
 
 /// Runs a paged operation's request; `items` is the answer's list field.
 pub async fn run<'a, P>(request: P, items: &str) -> anyhow::Result<()>
@@ -19,7 +19,7 @@ where
     P::Page: Serialize + JsonSchema,
     P::Item: Serialize,
 {
-    let options = setup::options();
+    let options = options::options();
     let limit = options.max_items;
     if options.format == Some(Format::Jsonl) {
         let stream = paginate::items(request);

@@ -147,7 +147,7 @@ impl Subscriber for Announcer {
                 fields.get("attempt").unwrap_or("?"),
                 outcome(fields.get("outcome").unwrap_or_default()),
                 wait_ms / 1000.0,
-                crate::setup::options().retry_budget().as_secs_f64(),
+                crate::options::options().retry_budget().as_secs_f64(),
             );
         } else if self.debug {
             let _ = write!(line, "debug: {operation}: {}", fields.message);

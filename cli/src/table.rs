@@ -6,6 +6,7 @@
 //! status, description or name, creation time, and any count.
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 use huaweicloud_osm::values::CaseStatus;
 use serde_json::Value;
 
@@ -44,7 +45,7 @@ pub fn of_answer(value: &Value, schema: &Value) -> Option<String> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let command = crate::commands::current_name();
+    let command = crate::current::name();
     let chosen = COLUMNS_OF
         .iter()
         .find(|(name, _)| *name == command)
@@ -87,7 +88,7 @@ fn by_name(properties: &serde_json::Map<String, Value>) -> Vec<&String> {
             .or_else(|| {
                 properties
                     .keys()
-                    .find(|k| wanted(&snake_case(k)) && !columns.contains(k))
+                    .find(|k| wanted(&k.to_snake_case()) && !columns.contains(k))
             });
         if let Some(column) = best.filter(|k| !columns.contains(k)) {
             columns.push(column);
@@ -178,24 +179,8 @@ fn width() -> Option<u16> {
 fn header<S: AsRef<str>>(columns: &[S]) -> Vec<String> {
     columns
         .iter()
-        .map(|c| snake_case(c.as_ref()).to_uppercase())
+        .map(|c| c.as_ref().to_shouty_snake_case())
         .collect()
-}
-
-/// `regionId` -> `region_id`; snake case stays as it is.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A schema with its `$ref` (and schemars' `allOf: [$ref]` / nullable `anyOf`) followed.

@@ -11,6 +11,10 @@ use std::process::{Command, Output, Stdio};
 use osm_sandbox::{Exchange, Sandbox};
 use serde_json::{Value, json};
 
+/// `osm mcp`, driven as an agent's client drives it (beside this file, not a test binary of its own).
+#[path = "cli/mcp.rs"]
+mod mcp;
+
 const SOURCE_ID: &str = "83aeb0f2834c4df49826c781d32a963e";
 const FAULT: &str = "9b1a349c3a2849a391d58c10f9dc55a1";
 const ECS: &str = "a51b98a1eb514f7c9c2509c92697ef76";
@@ -68,16 +72,21 @@ fn osm(sandbox: &Sandbox, home: &tempfile::TempDir, global: &[&str], args: &[&st
     command
 }
 
+/// Starts `command` with its three standard streams piped.
+fn spawn_piped(command: &mut Command) -> std::process::Child {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("osm starts")
+}
+
 /// Runs a command off the runtime's threads (the sandbox keeps serving), with `stdin` as input.
 async fn run(mut command: Command, stdin: &[u8]) -> Output {
     let stdin = stdin.to_vec();
     tokio::task::spawn_blocking(move || {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("osm starts");
+        let mut child = spawn_piped(&mut command);
         child.stdin.take().unwrap().write_all(&stdin).unwrap();
         child.wait_with_output().unwrap()
     })

@@ -1,7 +1,7 @@
 //! Authentication as Huawei Cloud's API gateway and IAM do it.
 //!
 //! * AK/SK: the `SDK-HMAC-SHA256` signature is recomputed over the headers the client names in
-//!   `SignedHeaders` ([`huaweicloud_osm::server::verify`]), so requests signed by Huawei's
+//!   `SignedHeaders` ([`crate::verify`]), so requests signed by Huawei's
 //!   official SDKs verify too. The `X-Sdk-Date` must be within ±15 minutes of the server's clock
 //!   and `X-Domain-Id` must name the account. Failures are HTTP 401 `APIGW.0301`.
 //! * Temporary AK/SK the sandbox issued ([`crate::temporary`]: instance metadata, OIDC STS, IAM
@@ -13,95 +13,21 @@
 //! * The account lookup: `GET /v3/auth/domains`, signed (no `X-Domain-Id` needed), answers the
 //!   account as `{"domains":[{"id","name","enabled":true}]}`.
 
-use std::collections::HashMap;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, request::Parts};
-use huaweicloud_osm::server::{ReceivedRequest, VerifyError, constant_time_eq, needs_body, verify};
 use serde_json::{Value, json};
 
+use crate::answer::json as json_answer;
+use crate::app::{App, Token};
 use crate::clock;
 use crate::errors::OsmError;
-use crate::server::{App, json as json_answer};
 use crate::store::Who;
+use crate::verify::{ReceivedRequest, VerifyError, constant_time_eq, needs_body, verify};
 
 /// Largest difference between `X-Sdk-Date` and the server's clock.
 pub const SIGNATURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// Validity of an IAM token.
 pub const TOKEN_VALIDITY_MS: i64 = 24 * 3600 * 1000;
-
-/// The credentials a sandbox accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxCredentials {
-    /// Access key (AK).
-    pub access_key: String,
-    /// Secret key (SK).
-    pub secret_key: String,
-    /// Account (domain) id, expected in `X-Domain-Id`.
-    pub domain_id: String,
-    /// Account (domain) name, for IAM password logins.
-    pub domain_name: String,
-    /// IAM user name, for password logins.
-    pub user: String,
-    /// IAM user's password.
-    pub password: String,
-    /// IAM user id (shown as the creator of tickets).
-    pub user_id: String,
-}
-
-impl SandboxCredentials {
-    /// The SDK credentials that sign as this sandbox's account: its AK/SK, with its account id (so
-    /// no IAM lookup is needed).
-    pub fn ak_sk(&self) -> huaweicloud_osm::Credentials {
-        huaweicloud_osm::Credentials::ak_sk(&self.access_key, &self.secret_key)
-            .with_domain_id(&self.domain_id)
-    }
-
-    /// An OIDC identity provider URN of this account its STS accepts
-    /// (`iam::{domain_id}:identityProvider:sandbox-oidc`).
-    pub fn oidc_provider_urn(&self) -> String {
-        format!("iam::{}:identityProvider:sandbox-oidc", self.domain_id)
-    }
-
-    /// An agency URN of this account its STS accepts (`iam::{domain_id}:agency:sandbox-agency`).
-    pub fn oidc_agency_urn(&self) -> String {
-        format!("iam::{}:agency:sandbox-agency", self.domain_id)
-    }
-}
-
-impl Default for SandboxCredentials {
-    fn default() -> Self {
-        SandboxCredentials {
-            access_key: "SANDBOXACCESSKEY0001".into(),
-            secret_key: "sandbox-secret-key-0123456789abcdefghij".into(),
-            domain_id: "0a1b2c3d4e5f60718293a4b5c6d7e8f9".into(),
-            domain_name: "sandbox-account".into(),
-            user: "sandbox-user".into(),
-            password: "Sandbox-Passw0rd".into(),
-            user_id: "8c2f5e1d0a9b4c7e9f3d2b1a0e6c5d4f".into(),
-        }
-    }
-}
-
-impl SandboxCredentials {
-    /// The user requests are made as.
-    pub(crate) fn who(&self) -> Who {
-        Who {
-            id: self.user_id.clone(),
-            name: self.user.clone(),
-        }
-    }
-}
-
-/// An issued IAM token.
-#[derive(Debug, Clone)]
-pub(crate) struct Token {
-    pub(crate) expires_ms: i64,
-    pub(crate) who: Who,
-}
-
-/// Issued tokens by value.
-pub(crate) type Tokens = HashMap<String, Token>;
 
 /// Whether authenticating the request reads its body: an AK/SK signature over the body's hash
 /// does; a token, or a signature over `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` (how multipart

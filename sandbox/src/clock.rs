@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use huaweicloud_osm::server as gateway;
+use huaweicloud_osm::auth::signer;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, civil};
 
@@ -55,13 +55,13 @@ fn system_ms() -> i64 {
 
 /// `YYYYMMDDTHHMMSSZ` (the `X-Sdk-Date` format) to milliseconds since the epoch.
 pub(crate) fn parse_sdk_date(s: &str) -> Option<i64> {
-    gateway::parse_sdk_date(s).map(to_ms)
+    crate::verify::parse_sdk_date(s).map(to_ms)
 }
 
 /// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ`.
 pub(crate) fn sdk_date(ms: i64) -> String {
     let t = SystemTime::try_from(timestamp(ms)).unwrap_or(UNIX_EPOCH);
-    gateway::sdk_date(t)
+    signer::sdk_date(t)
 }
 
 /// Milliseconds since the epoch as `2019-05-22T03:30:52Z` (OSM's time fields).

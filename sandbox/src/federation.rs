@@ -19,9 +19,10 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Response, request::Parts};
 use serde_json::{Value, json};
 
+use crate::answer::json;
+use crate::app::App;
 use crate::auth::{TOKEN_VALIDITY_MS, header, iam_error};
 use crate::clock;
-use crate::server::{App, json};
 use crate::temporary;
 
 pub(crate) use huaweicloud_osm::auth::federated::{ID_TOKEN_PATH, SECURITY_TOKENS_PATH};

@@ -52,21 +52,28 @@
 //!   is read whole.
 //!
 //! ## Modules
-//! `server` (accept loop, faults, authentication around the router), `auth` (signatures, IAM
-//! tokens, account lookup), `temporary` (the temporary keys issued), `metadata` (instance
-//! metadata), `sts` (OIDC), `federation` (IAM federated identity), `pod_identity`, `variables`
-//! (the environment that points a client at those), `routes` (v1.0, v2, attachments, iRobot,
-//! examples), `store` (state), `persist` (the state file), `catalogue` (products, problem types,
-//! …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive` (ZIP), `multipart`,
-//! `clock`, [`errors`].
+//! `server` (accept loop, faults, authentication around the router), `app` (the state the
+//! handlers share: the store, issued tokens and keys, counters), `answer` (JSON and error answers,
+//! bodies read within the limit), [`verify`] (SDK-HMAC-SHA256 verification as the gateway does
+//! it, public for servers of yours), `auth` (who a request is: signatures, IAM tokens, account
+//! lookup), `credentials` ([`SandboxCredentials`]), `temporary` (issuing temporary keys),
+//! `metadata` (instance metadata), `sts` (OIDC), `federation` (IAM federated identity),
+//! `pod_identity`, `variables` (the environment that points a client at those), `routes` (v1.0,
+//! v2, attachments, iRobot, examples), `store` (state), `persist` (the state file), `catalogue`
+//! (products, problem types, …), `corpus` (iRobot), `examples` (the spec), [`faults`], `archive`
+//! (ZIP), `multipart`, `clock`, [`errors`]. Modules depend downward: `server` on the handlers,
+//! the handlers on `app` and `answer`, `app` on the store and the clock.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod answer;
+mod app;
 mod archive;
 mod auth;
 pub mod catalogue;
 mod clock;
 pub mod corpus;
+mod credentials;
 pub mod errors;
 pub mod examples;
 pub mod faults;
@@ -81,6 +88,7 @@ mod store;
 mod sts;
 mod temporary;
 mod variables;
+pub mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,13 +99,13 @@ use std::time::Duration;
 use huaweicloud_osm::values::CaseStatus;
 use tokio::sync::watch;
 
-pub use auth::SandboxCredentials;
+pub use credentials::SandboxCredentials;
 pub use errors::OsmError;
 pub use faults::{Fault, Faults};
 pub use variables::Exchange;
 
+use app::App;
 use faults::FaultState;
-use server::App;
 use store::{Store, StoreSettings};
 
 /// Default time before a ticket can be urged again.

@@ -9,23 +9,20 @@
 //!   session token is optional (as on instances that do not use sessions), but one that is sent
 //!   must be valid.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::http::{Response, StatusCode, request::Parts};
 
+use crate::answer::json;
+use crate::app::App;
 use crate::clock;
-use crate::server::{App, json};
 use crate::temporary;
 
 pub(crate) use huaweicloud_osm::auth::metadata::{SECURITY_KEY_PATH, SESSION_TOKEN_PATH};
 
 /// Longest session the service grants, in seconds.
 const MAX_SESSION_SECONDS: i64 = 21600;
-
-/// Sessions opened so far: session token → end of the session (business time, ms).
-pub(crate) type Sessions = HashMap<String, i64>;
 
 /// `PUT /meta-data/latest/api/token`.
 pub(crate) fn open_session(app: &App, parts: &Parts) -> Response<Body> {

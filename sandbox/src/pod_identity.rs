@@ -12,9 +12,10 @@ use axum::body::Body;
 use axum::http::{Response, request::Parts};
 use serde_json::json;
 
+use crate::answer::json;
+use crate::app::App;
 use crate::auth::header;
 use crate::clock;
-use crate::server::{App, json};
 use crate::temporary;
 
 /// Path of the agent.

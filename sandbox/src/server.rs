@@ -6,8 +6,8 @@
 //! as it crosses the limit, wherever it is being read (signature check, handler).
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::Body;
@@ -21,93 +21,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
-use crate::auth::{self, SandboxCredentials, Tokens};
-use crate::clock::{self, SandboxClock};
+use crate::answer::{MAX_BODY, error_response, read_whole};
+use crate::app::{App, BaseUrl, RequestId};
+use crate::clock;
 use crate::errors::OsmError;
-use crate::faults::{Fault, FaultState};
-use crate::persist::Persistence;
-use crate::store::{Store, Who};
-use crate::{federation, metadata, pod_identity, sts, temporary};
-
-/// Largest request body (8 MiB). The largest documented one is a 4 MB attachment sent as Base64 in
-/// JSON (`UploadJsonAccessories`, under 6 MB); a multipart upload of 4 MB has some kilobytes more,
-/// and multer bounds those to the part limits while they stream. Every other body is JSON of a few
-/// kilobytes.
-pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
-
-/// Everything the handlers share.
-pub(crate) struct App {
-    pub(crate) credentials: SandboxCredentials,
-    pub(crate) clock: SandboxClock,
-    pub(crate) faults: Mutex<FaultState>,
-    pub(crate) store: Mutex<Store>,
-    pub(crate) tokens: Mutex<Tokens>,
-    /// The instance metadata service's sessions.
-    pub(crate) metadata: Mutex<metadata::Sessions>,
-    /// The temporary keys issued (metadata, STS, IAM federation, pod identity).
-    pub(crate) temporary: Mutex<temporary::Issued>,
-    /// Longest validity of the temporary keys it issues.
-    pub(crate) temporary_validity: std::time::Duration,
-    /// Unscoped tokens of federated identities → their expiry (business time, ms).
-    pub(crate) federation_tokens: Mutex<std::collections::HashMap<String, i64>>,
-    pub(crate) counters: Counters,
-    pub(crate) seed: u64,
-    /// Where the store is saved after every change (`--state`), if anywhere.
-    pub(crate) persistence: Option<Persistence>,
-}
-
-impl App {
-    /// Saves the store if it changed (with `--state`), so that what was done is acknowledged
-    /// only once it is on disk.
-    pub(crate) async fn save(self: &Arc<Self>) -> Result<(), OsmError> {
-        if self.persistence.is_none() {
-            return Ok(());
-        }
-        let app = self.clone();
-        let saved = tokio::task::spawn_blocking(move || match &app.persistence {
-            Some(p) => p.save(&app.store),
-            None => Ok(()),
-        })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-        saved.map_err(|e| OsmError::internal().detail(format!("the state could not be saved: {e}")))
-    }
-
-    /// [`App::save`] from blocking code (the [`crate::Sandbox`] methods that act as the service
-    /// desk).
-    pub(crate) fn save_blocking(&self) -> Result<(), OsmError> {
-        match &self.persistence {
-            Some(p) => p.save(&self.store).map_err(|e| {
-                OsmError::internal().detail(format!("the state could not be saved: {e}"))
-            }),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Request counters (atomics, read by [`crate::Sandbox::counters`]).
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    pub(crate) requests: AtomicU64,
-    pub(crate) faults: AtomicU64,
-    pub(crate) dropped: AtomicU64,
-    pub(crate) auth_failures: AtomicU64,
-    pub(crate) domain_lookups: AtomicU64,
-    pub(crate) metadata_sessions: AtomicU64,
-    pub(crate) instance_credentials: AtomicU64,
-    pub(crate) oidc_exchanges: AtomicU64,
-    pub(crate) federation_tokens: AtomicU64,
-    pub(crate) federation_keys: AtomicU64,
-    pub(crate) pod_identity_exchanges: AtomicU64,
-}
-
-/// The id of the request being served (an extension of every routed request).
-#[derive(Debug, Clone)]
-pub(crate) struct RequestId(pub(crate) String);
-
-/// The URL clients reach the sandbox at (for download links).
-#[derive(Debug, Clone)]
-pub(crate) struct BaseUrl(pub(crate) String);
+use crate::faults::Fault;
+use crate::store::Who;
+use crate::{auth, federation, metadata, pod_identity, sts};
 
 /// Why a connection was closed without an answer.
 #[derive(Debug)]
@@ -307,53 +227,6 @@ fn too_large(request_id: &str) -> Response<Body> {
         .headers_mut()
         .insert("connection", HeaderValue::from_static("close"));
     response
-}
-
-/// Reads a whole body: HTTP 413 once it has more than [`MAX_BODY`] bytes (every body is
-/// [`http_body_util::Limited`] to it), HTTP 400 when it cannot be read.
-pub(crate) async fn read_whole(body: Body) -> Result<Bytes, OsmError> {
-    axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
-        let mut cause = std::error::Error::source(&e);
-        let mut over = false;
-        while let Some(c) = cause {
-            over |= c.is::<http_body_util::LengthLimitError>();
-            cause = c.source();
-        }
-        if over {
-            OsmError::too_large(MAX_BODY)
-        } else {
-            OsmError::bad_request(format!("unreadable body: {e}"))
-        }
-    })
-}
-
-/// A JSON answer.
-pub(crate) fn json(status: u16, body: &serde_json::Value) -> Response<Body> {
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json;charset=UTF-8")
-        .body(Body::from(body.to_string()))
-        .expect("valid response")
-}
-
-/// An error answer with its JSON body.
-pub(crate) fn error_response(error: &OsmError, request_id: &str) -> Response<Body> {
-    let mut builder = Response::builder()
-        .status(error.status)
-        .header("content-type", "application/json;charset=UTF-8");
-    if let Some(detail) = &error.detail {
-        let flat: String = detail
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(2000)
-            .collect();
-        if let Ok(v) = HeaderValue::from_str(&flat) {
-            builder = builder.header("x-sandbox-error-detail", v);
-        }
-    }
-    builder
-        .body(Body::from(error.body(request_id).to_string()))
-        .expect("valid response")
 }
 
 /// Stamps `X-Request-Id` and `Date` (the server's clock) on an answer.

@@ -18,8 +18,9 @@ use axum::body::Body;
 use axum::http::Response;
 use serde_json::{Value, json};
 
+use crate::answer::json;
+use crate::app::App;
 use crate::clock;
-use crate::server::{App, json};
 use crate::temporary;
 
 pub(crate) use huaweicloud_osm::auth::oidc::ASSUME_WITH_OIDC_PATH;

@@ -7,32 +7,9 @@
 //! [`crate::SandboxBuilder::temporary_credentials_validity`], which the metadata service and the
 //! pod identity agent, asked for no duration, give in full.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::server::App;
-
-/// Temporary keys issued so far, by access key.
-#[derive(Debug, Default)]
-pub(crate) struct Issued {
-    keys: HashMap<String, Temporary>,
-}
-
-/// Temporary credentials.
-#[derive(Debug, Clone)]
-pub(crate) struct Temporary {
-    pub(crate) access_key: String,
-    pub(crate) secret_key: String,
-    pub(crate) security_token: String,
-    pub(crate) expires_ms: i64,
-}
-
-impl Issued {
-    /// The temporary credentials of an access key, if the sandbox issued it.
-    pub(crate) fn get(&self, access_key: &str) -> Option<&Temporary> {
-        self.keys.get(access_key)
-    }
-}
+use crate::app::{App, Temporary};
 
 /// Issues new temporary keys valid for `asked` (capped by the sandbox's validity), or for the
 /// sandbox's validity when nothing was asked.
@@ -52,7 +29,6 @@ pub(crate) fn issue(app: &App, asked: Option<Duration>) -> Temporary {
     app.temporary
         .lock()
         .expect("temporary keys lock")
-        .keys
-        .insert(temporary.access_key.clone(), temporary.clone());
+        .insert(temporary.clone());
     temporary
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use huaweicloud_osm::attachments::{AccessoryFrom, Attachment, Download};
 use huaweicloud_osm::auth::signer::{SignableRequest, Signer, UNSIGNED_PAYLOAD};
-use huaweicloud_osm::{Client, Credentials, RetryPolicy, server, types};
+use huaweicloud_osm::{Client, Credentials, RetryPolicy, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const AK: &str = "CLIAK";
@@ -183,7 +183,7 @@ async fn oversized_bodies_are_refused_before_they_are_held() {
 
     let chunked = "Transfer-Encoding: chunked".to_string();
     let json = "Content-Type: application/json".to_string();
-    let date = server::sdk_date(SystemTime::now());
+    let date = huaweicloud_osm::auth::signer::sdk_date(SystemTime::now());
     let path = "/v2/servicerequest/cases";
     // Signed over the body's hash: the sandbox must read the body to check the signature.
     let over_hash = format!(

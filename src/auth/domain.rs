@@ -10,16 +10,15 @@
 use reqwest::header::{HeaderValue, USER_AGENT};
 use tokio::sync::OnceCell;
 
-use super::exchange::explain;
+use super::exchange::Answer;
 use super::keys::SigningKeys;
+use super::signer::DecodedUrl;
 use crate::clock::{self, Clock};
-use crate::error::{self, Error, RequestLine, ServiceError};
+use crate::error::{Error, RequestLine};
 
 /// What to do when the account id cannot be looked up.
 pub(crate) const DOMAIN_ID_HINT: &str = "set the account (domain) id with \
     `Credentials::with_domain_id(..)`, `ClientBuilder::domain_id(..)` or HUAWEICLOUD_SDK_DOMAIN_ID";
-/// Largest IAM answer read.
-const MAX_ANSWER: usize = 1024 * 1024;
 
 /// The account id of AK/SK requests.
 pub(crate) enum DomainId {
@@ -57,24 +56,17 @@ impl DomainLookup {
         request
             .headers_mut()
             .insert(USER_AGENT, self.user_agent.clone());
-        keys.sign(&mut request, &clock::sdk_date(clock.now()))
+        let url = DecodedUrl::of(request.url());
+        keys.sign(&mut request, &url, &clock::sdk_date(clock.now()))
             .map_err(|e| Error::InvalidRequest(format!("cannot sign the account lookup: {e}")))?;
         let line = RequestLine::of(&request);
         let sent = |e: reqwest::Error| Error::reqwest(e, Some(line.clone()));
         let response = self.http.execute(request).await.map_err(sent)?;
-        let status = response.status().as_u16();
-        let request_id = error::header_str(response.headers(), error::REQUEST_ID_HEADER)
-            .or_else(|| error::header_str(response.headers(), "x-iam-trace-id"));
-        let (body, _) = crate::error::read_capped(response, MAX_ANSWER)
-            .await
-            .map_err(sent)?;
-        if !(200..300).contains(&status) {
-            let err = ServiceError::from_body(status, request_id, &body);
-            return Err(
-                explain(err, &format!("looking up the account id: {DOMAIN_ID_HINT}")).into(),
-            );
+        let answer = Answer::read(response).await.map_err(sent)?;
+        if !answer.status.is_success() {
+            return Err(answer.refusal(&format!("looking up the account id: {DOMAIN_ID_HINT}")));
         }
-        let answer: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        let answer: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
             Error::Config(format!(
                 "IAM's answer to GET {} is not JSON ({e}); {DOMAIN_ID_HINT}",
                 self.url

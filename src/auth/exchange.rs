@@ -17,7 +17,7 @@ use crate::clock;
 use crate::error::{self, Error, ServiceError};
 
 /// Largest answer read.
-const MAX_ANSWER: usize = 1024 * 1024;
+pub(crate) const MAX_ANSWER: usize = 1024 * 1024;
 
 /// The URL of an API under `endpoint` (which may have a path prefix), followed by `segments`.
 pub(crate) fn api_url(endpoint: &reqwest::Url, segments: &[&str]) -> Result<reqwest::Url, Error> {
@@ -47,18 +47,22 @@ pub(crate) struct Answer {
 
 /// Sends the request and reads its answer.
 pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, Error> {
-    let response = request.send().await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let (body, _) = error::read_capped(response, MAX_ANSWER).await?;
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
+    Ok(Answer::read(request.send().await?).await?)
 }
 
 impl Answer {
+    /// Reads an answer (its first [`MAX_ANSWER`] bytes).
+    pub(crate) async fn read(response: reqwest::Response) -> reqwest::Result<Answer> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let (body, _) = crate::body::read_capped(response.bytes_stream(), MAX_ANSWER).await?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
     /// The answer as a service error, explained with `note` (its request id from `X-Request-Id` or
     /// IAM's `X-IAM-Trace-Id`).
     pub(crate) fn refusal(&self, note: &str) -> Error {

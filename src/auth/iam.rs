@@ -8,7 +8,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 use super::credentials::{PasswordLogin, TokenScope};
-use super::exchange::api_url;
+use super::exchange::{self, api_url};
 use crate::clock::{self, Clock};
 use crate::error::{self, Error, ServiceError};
 
@@ -110,20 +110,19 @@ async fn log_in(
     url.set_query(Some("nocatalog=true"));
     let body =
         serde_json::to_vec(&login_body(login)).map_err(|e| Error::InvalidRequest(e.to_string()))?;
-    let response = http
+    let request = http
         .post(url)
         .header(
             reqwest::header::CONTENT_TYPE,
             "application/json;charset=UTF-8",
         )
-        .body(body)
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let request_id = error::header_str(response.headers(), error::REQUEST_ID_HEADER)
-        .or_else(|| error::header_str(response.headers(), "x-iam-trace-id"));
-    let token = error::header_str(response.headers(), SUBJECT_TOKEN_HEADER);
-    let bytes = response.bytes().await?;
+        .body(body);
+    let answer = exchange::send(request).await?;
+    let status = answer.status.as_u16();
+    let request_id = error::header_str(&answer.headers, error::REQUEST_ID_HEADER)
+        .or_else(|| error::header_str(&answer.headers, "x-iam-trace-id"));
+    let token = error::header_str(&answer.headers, SUBJECT_TOKEN_HEADER);
+    let bytes = answer.body;
     if !(200..300).contains(&status) {
         return Err(ServiceError::from_body(status, request_id, &bytes).into());
     }

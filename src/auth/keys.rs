@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
 use super::provider::{AccessKeys, SharedProvider};
-use super::signer::{SignError, Signer};
+use super::signer::{DecodedUrl, SignError, Signer};
 use crate::clock::Clock;
 use crate::error::Error;
 
@@ -56,10 +56,12 @@ impl SigningKeys {
         )
     }
 
-    /// Adds `X-Security-Token` (temporary credentials) and signs the request at `sdk_date`.
+    /// Adds `X-Security-Token` (temporary credentials) and signs the request, whose URL is `url`
+    /// decoded, at `sdk_date`.
     pub(crate) fn sign(
         &self,
         request: &mut reqwest::Request,
+        url: &DecodedUrl,
         sdk_date: &str,
     ) -> Result<(), SignError> {
         if let Some(token) = &self.security_token {
@@ -67,7 +69,7 @@ impl SigningKeys {
                 .headers_mut()
                 .insert(X_SECURITY_TOKEN, token.clone());
         }
-        self.signer.sign_request(request, sdk_date).map(|_| ())
+        self.signer.sign_decoded(request, url, sdk_date).map(|_| ())
     }
 }
 

@@ -18,8 +18,6 @@ pub mod oidc;
 pub mod pod_identity;
 pub mod provider;
 pub mod signer;
-#[cfg(feature = "server")]
-pub(crate) mod verify;
 
 pub use chain::{ENV_INSTANCE_METADATA, ENV_METADATA_ENDPOINT};
 pub use credentials::{AkSkCredentials, Credentials, PasswordLogin, TokenScope};

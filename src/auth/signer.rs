@@ -10,7 +10,9 @@
 //! [`Signer::sign`] works on a [`SignableRequest`] (decoded path and query, the headers to sign, the
 //! payload hash) and returns every intermediate in [`Signature`], so a failed signature can be compared
 //! with the canonical request the gateway echoes in its `APIGW.0303` message. [`Signer::sign_request`]
-//! applies the signing policy of Huawei's Python SDK to a `reqwest::Request` that is about to be sent.
+//! applies the signing policy of Huawei's Python SDK to a `reqwest::Request` that is about to be sent;
+//! [`Signer::sign_decoded`] does the same from a [`DecodedUrl`], the URL decoded once for all the
+//! attempts of a request (the client's limits check reads the same one).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,6 +21,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
 use ring::{digest, hmac};
 use secrecy::{ExposeSecret, SecretString};
+
+pub use crate::clock::sdk_date;
 
 /// The algorithm name that starts the `Authorization` header and the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -41,13 +45,12 @@ const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Headers never signed: the HTTP stack may add or rewrite them after signing.
-const UNSIGNABLE: [&str; 6] = [
+const UNSIGNABLE: [&str; 5] = [
     "authorization",
     "content-length",
     "accept-encoding",
     "connection",
     "transfer-encoding",
-    "api-version",
 ];
 
 /// An AK/SK pair that signs requests. `Debug` never shows the secret key.
@@ -144,8 +147,22 @@ impl Signer {
         request: &mut reqwest::Request,
         sdk_date: &str,
     ) -> Result<Signature, SignError> {
-        let query = prepare_request(request, sdk_date)?;
-        let (canonical, signed_headers) = canonical_request_parts(request, query.as_deref())?;
+        let url = DecodedUrl::of(request.url());
+        self.sign_decoded(request, &url, sdk_date)
+    }
+
+    /// [`Signer::sign_request`] for a request whose URL is `url`, decoded already (by
+    /// [`DecodedUrl::of`], once for all the attempts of the request): nothing of the URL is
+    /// decoded again, and its query is rewritten only when it is not canonical yet.
+    pub fn sign_decoded(
+        &self,
+        request: &mut reqwest::Request,
+        url: &DecodedUrl,
+        sdk_date: &str,
+    ) -> Result<Signature, SignError> {
+        prepare_request(request, sdk_date)?;
+        url.canonicalize(request.url_mut());
+        let (canonical, signed_headers) = canonical_request_parts(request, url)?;
         let signature = self.finish(canonical, signed_headers, sdk_date);
         let value = HeaderValue::from_str(&signature.authorization)
             .map_err(|_| SignError::InvalidHeaderValue("Authorization"))?;
@@ -203,8 +220,62 @@ impl Signer {
 /// The canonical request of a `reqwest::Request` exactly as [`Signer::sign_request`] would sign it
 /// (call it after signing to see what was signed). For debugging signature mismatches.
 pub fn canonical_request_of(request: &reqwest::Request) -> Result<String, SignError> {
-    let query = canonical_query_of(request.url());
-    canonical_request_parts(request, query.as_deref()).map(|(canonical, _)| canonical)
+    canonical_request_parts(request, &DecodedUrl::of(request.url())).map(|(canonical, _)| canonical)
+}
+
+/// A request URL decoded once, as the gateway decodes it: its path segments and query pairs,
+/// with the canonical query the signature covers. The client decodes each request's URL once:
+/// its limits check reads the segments and pairs, and every attempt is signed from it
+/// ([`Signer::sign_decoded`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedUrl {
+    /// The path's segments, each percent-decoded (`/v2/a%20b` -> `["v2", "a b"]`).
+    pub segments: Vec<String>,
+    /// The query's pairs, decoded (`+` is a space), in the order sent.
+    pub query: Vec<(String, String)>,
+    /// The decoded path (`/` and the segments joined by `/`).
+    path: String,
+    /// The canonical query: pairs sorted, escaped, joined by `&`; `None` without any pair.
+    canonical_query: Option<String>,
+}
+
+impl DecodedUrl {
+    /// Decodes a URL's path and query.
+    pub fn of(url: &reqwest::Url) -> Self {
+        let segments: Vec<String> = match url.path_segments() {
+            Some(segments) => segments.map(percent_decode).collect(),
+            None => vec![percent_decode(url.path().trim_start_matches('/'))],
+        };
+        let query: Vec<(String, String)> = match url.query() {
+            Some(_) => url.query_pairs().into_owned().collect(),
+            None => Vec::new(),
+        };
+        let canonical_query = (!query.is_empty()).then(|| canonical_query(&query));
+        DecodedUrl {
+            path: format!("/{}", segments.join("/")),
+            segments,
+            query,
+            canonical_query,
+        }
+    }
+
+    /// The decoded path, as the canonical URI escapes it again (`/v2/a b`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The canonical query the signature covers (`None` without any pair).
+    pub fn canonical_query(&self) -> Option<&str> {
+        self.canonical_query.as_deref()
+    }
+
+    /// Writes the canonical query into `url`, unless it is there already, so that what is sent
+    /// is exactly what is signed (`%20`, never `+`).
+    pub fn canonicalize(&self, url: &mut reqwest::Url) {
+        if url.query() != self.canonical_query() {
+            url.set_query(self.canonical_query());
+        }
+    }
 }
 
 /// Builds the canonical request and the signed-headers list.
@@ -297,13 +368,6 @@ pub fn canonical_query(pairs: &[(String, String)]) -> String {
     write_query(&mut sorted)
 }
 
-/// The canonical query of a URL's query string, `None` when it has no pair.
-fn canonical_query_of(url: &reqwest::Url) -> Option<String> {
-    url.query()?;
-    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = url.query_pairs().collect();
-    (!pairs.is_empty()).then(|| write_query(&mut pairs))
-}
-
 fn write_query<K: AsRef<str> + Ord, V: AsRef<str> + Ord>(pairs: &mut [(K, V)]) -> String {
     pairs.sort();
     let len: usize = pairs
@@ -343,12 +407,8 @@ pub fn is_signed_header(name: &str) -> bool {
     !name.contains('_') && !UNSIGNABLE.iter().any(|u| name.eq_ignore_ascii_case(u))
 }
 
-/// Sets `Host`, `X-Sdk-Date`, the unsigned-payload marker and the canonical query on the request;
-/// returns the canonical query.
-fn prepare_request(
-    request: &mut reqwest::Request,
-    sdk_date: &str,
-) -> Result<Option<String>, SignError> {
+/// Sets `Host`, `X-Sdk-Date` and the unsigned-payload marker on the request.
+fn prepare_request(request: &mut reqwest::Request, sdk_date: &str) -> Result<(), SignError> {
     if !request.headers().contains_key(HOST) {
         let host = host_header(request.url()).ok_or(SignError::NoHost)?;
         let value =
@@ -378,11 +438,7 @@ fn prepare_request(
         );
     }
 
-    let query = canonical_query_of(request.url());
-    if request.url().query() != query.as_deref() {
-        request.url_mut().set_query(query.as_deref());
-    }
-    Ok(query)
+    Ok(())
 }
 
 /// `host[:port]` as sent on the wire (no default port).
@@ -394,10 +450,10 @@ pub(crate) fn host_header(url: &reqwest::Url) -> Option<String> {
     })
 }
 
-/// The canonical request of a request whose canonical query is `query`, borrowing what it can.
+/// The canonical request of a request whose URL is `url`, borrowing what it can.
 fn canonical_request_parts(
     request: &reqwest::Request,
-    query: Option<&str>,
+    url: &DecodedUrl,
 ) -> Result<(String, String), SignError> {
     let map = request.headers();
     let payload_hash: Cow<'_, str> = match map.get(HEADER_CONTENT_SHA256) {
@@ -432,16 +488,10 @@ fn canonical_request_parts(
     }
     headers.sort_by(|a, b| a.0.cmp(b.0));
     let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
-    let path = request.url().path();
-    let decoded: Cow<'_, str> = if path.contains('%') {
-        percent_decode(path).into()
-    } else {
-        path.into()
-    };
     Ok(write_canonical(
         request.method().as_str(),
-        &decoded,
-        query.unwrap_or_default(),
+        url.path(),
+        url.canonical_query().unwrap_or_default(),
         &headers,
         &payload_hash,
     ))

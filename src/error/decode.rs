@@ -19,6 +19,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use super::{Error, MAX_RAW_BODY, REQUEST_ID_HEADER, RequestLine, ServiceError};
+use crate::body::read_capped;
 
 /// Largest error body read (the rest is not needed to report the error).
 const MAX_ERROR_BODY: usize = 1024 * 1024;
@@ -37,7 +38,9 @@ pub(crate) async fn answer(
     let request_id = header_str(response.headers(), REQUEST_ID_HEADER);
     let read = |e: reqwest::Error| Error::reqwest(e, Some(request.clone()));
     if !status.is_success() {
-        let (body, _) = read_capped(response, MAX_ERROR_BODY).await.map_err(read)?;
+        let (body, _) = read_capped(response.bytes_stream(), MAX_ERROR_BODY)
+            .await
+            .map_err(read)?;
         return Err(ServiceError::from_body(status.as_u16(), request_id, &body).into());
     }
     let is_json = response
@@ -50,7 +53,9 @@ pub(crate) async fn answer(
     }
     let version = response.version();
     let mut headers = response.headers().clone();
-    let (body, complete) = read_capped(response, max_json_body).await.map_err(read)?;
+    let (body, complete) = read_capped(response.bytes_stream(), max_json_body)
+        .await
+        .map_err(read)?;
     if !complete {
         return Err(ServiceError {
             status: status.as_u16(),
@@ -135,22 +140,6 @@ pub(crate) fn undocumented(response: reqwest::Response) -> Error {
         ..ServiceError::default()
     }
     .into()
-}
-
-/// Reads at most `cap` bytes of a body; `false` when there was more.
-pub(crate) async fn read_capped(
-    mut response: reqwest::Response,
-    cap: usize,
-) -> reqwest::Result<(Bytes, bool)> {
-    let mut buf = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if buf.len() + chunk.len() > cap {
-            buf.extend_from_slice(&chunk[..cap - buf.len()]);
-            return Ok((Bytes::from(buf), false));
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok((Bytes::from(buf), true))
 }
 
 impl ServiceError {

@@ -49,11 +49,13 @@ mod transport;
 pub use codes::ErrorKind;
 pub use transport::{RequestLine, TransportError};
 
-pub(crate) use decode::{answer, header_str, json, raw_text, read_capped, undocumented};
+pub(crate) use decode::{answer, header_str, json, raw_text, undocumented};
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::retry::Outcome;
 
 /// Result of every fallible SDK call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -68,10 +70,16 @@ pub const MAX_RAW_BODY: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The client could not be built (bad endpoint, missing credentials, …).
+    /// The configuration cannot work: found when the client is built (a bad endpoint, no
+    /// credentials, …) or during a call, when credentials are obtained (a profile or token file
+    /// that cannot be read, an account id IAM cannot determine, an answer of a credential service
+    /// without usable keys, …).
     #[error("invalid configuration: {0}")]
     Config(String),
-    /// The request was refused before anything was sent (bad argument).
+    /// The client refused the call: before anything was sent (a bad argument, a limit of the
+    /// spec, a request that cannot be built or signed), or, for a call that must hold an answer
+    /// whole ([`crate::RawRequest::send_bytes`], a page of a binary export), because the answer is
+    /// larger than the client's largest response body. [`Error::status`] is `None`.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// The service (or the gateway in front of it) answered with an error.
@@ -217,7 +225,25 @@ impl Error {
     /// sent (timeouts included), HTTP 429, 500, 502, 503, 504. This says nothing about whether
     /// retrying is *safe*: a creation may already have happened.
     pub fn is_retryable(&self) -> bool {
-        crate::retry::Outcome::of(self).is_some_and(crate::retry::Outcome::is_transient)
+        self.outcome().is_some_and(Outcome::is_transient)
+    }
+
+    /// What the error says happened, as the retry rules see it: the status of an answer, a
+    /// connection that could not be made (connect timeouts included), a failure once the request
+    /// may have left (attempt and operation timeouts included); `None` for a failure on this side,
+    /// which is never retried.
+    pub(crate) fn outcome(&self) -> Option<Outcome> {
+        match self {
+            Error::Service(e) => Some(Outcome::Status(e.status)),
+            Error::Transport(e) if e.is_connect() => Some(Outcome::ConnectFailed),
+            Error::Transport(_) => Some(Outcome::SentThenFailed),
+            Error::Timeout { kind, .. } => match kind {
+                TimeoutKind::Connect => Some(Outcome::ConnectFailed),
+                TimeoutKind::Attempt | TimeoutKind::Operation => Some(Outcome::SentThenFailed),
+                TimeoutKind::Wait => None,
+            },
+            _ => None,
+        }
     }
 
     /// Which time limit was reached, when one was.
@@ -406,7 +432,7 @@ mod tests {
 
     use super::codes::{self, ErrorCode};
     use super::*;
-    use crate::retry::{Outcome, RetryPolicy};
+    use crate::retry::RetryPolicy;
 
     fn answered(code: &str, status: u16) -> Error {
         ServiceError {

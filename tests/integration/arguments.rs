@@ -109,7 +109,10 @@ async fn out_of_range_and_oversized_arguments_never_leave_the_client() {
         .type_("1")
         .title("Copied content")
         .content("Details")
-        .files(["f1", "f2", "f3", "f4"].map(String::from).to_vec());
+        .files(["f1", "f2", "f3", "f4"].map(String::from).to_vec())
+        .contacts(typed::<types::ContactWayInfoV2>(
+            request_example("CreateFeedback")["contacts"].clone(),
+        ));
     refused(
         async { c.create_feedback().body(feedback).send().await.map(drop) },
         "body.files: 4 items, at most 3",

@@ -526,15 +526,14 @@ fn security_key_body() -> serde_json::Value {
 fn signed_by_instance(req: &httpmock::HttpMockRequest) -> bool {
     let uri = req.uri();
     let headers = req.headers_vec().clone();
-    let received = huaweicloud_osm::server::ReceivedRequest {
+    let received = osm_sandbox::verify::ReceivedRequest {
         method: req.method_str(),
         path: uri.path(),
         query: uri.query(),
         headers: &headers,
         body: req.body_ref(),
     };
-    huaweicloud_osm::server::verify(&received, |ak| (ak == TMP_AK).then(|| TMP_SK.to_string()))
-        .is_ok()
+    osm_sandbox::verify::verify(&received, |ak| (ak == TMP_AK).then(|| TMP_SK.to_string())).is_ok()
 }
 
 /// An OSM server and a metadata service.

@@ -6,7 +6,7 @@ use crate::common;
 
 use common::*;
 use httpmock::{Method, MockServer, When};
-use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment, V1_MAX_SIZE};
+use huaweicloud_osm::attachments::{AccessoryFromV1, Attachment, v1_max_size};
 use huaweicloud_osm::mock::MockServerExt;
 use huaweicloud_osm::{Error, types};
 
@@ -510,7 +510,21 @@ async fn upload_accessory_v1_refuses_oversized_and_unlisted_files_before_sending
         then.status(200);
     });
     let c = client(&server);
-    let big = Attachment::from_bytes("big.zip", vec![0u8; V1_MAX_SIZE as usize + 1]);
+    // The spec's limits: `maxLength` of the file part (2 MB) and of the name part (512).
+    assert_eq!(v1_max_size(), 2 * 1024 * 1024);
+    let long_name = format!("{}.txt", "n".repeat(509));
+    let err = c
+        .upload_accessory_v1(
+            Attachment::from_bytes(long_name, "x"),
+            AccessoryFromV1::Incident,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        Some("form.accessoryName: 513 characters, at most 512")
+    );
+    let big = Attachment::from_bytes("big.zip", vec![0u8; v1_max_size() as usize + 1]);
     let err = c
         .upload_accessory_v1(big, AccessoryFromV1::Incident)
         .await
@@ -528,7 +542,8 @@ async fn upload_accessory_v1_refuses_oversized_and_unlisted_files_before_sending
         matches!(&err, Error::InvalidRequest(m) if m.contains("allowed type")),
         "{err}"
     );
-    let declared_big = Attachment::from_reader("d.pdf", tokio::io::empty(), Some(V1_MAX_SIZE + 1));
+    let declared_big =
+        Attachment::from_reader("d.pdf", tokio::io::empty(), Some(v1_max_size() + 1));
     assert!(
         c.upload_accessory_v1(declared_big, AccessoryFromV1::Incident)
             .await

@@ -59,7 +59,7 @@ async fn raw_get(sandbox: &Sandbox, path: &str) -> reqwest::Response {
     Signer::new(&c.access_key, &c.secret_key)
         .sign_request(
             &mut request,
-            &huaweicloud_osm::server::sdk_date(SystemTime::now()),
+            &huaweicloud_osm::auth::signer::sdk_date(SystemTime::now()),
         )
         .unwrap();
     http().execute(request).await.unwrap()
@@ -169,7 +169,7 @@ async fn requests_signed_like_the_official_go_sdk_verify() {
     let sandbox = Sandbox::start().await.unwrap();
     let c = sandbox.credentials();
     let body = br##"{"name":"go","color":"#00FF00"}"##;
-    let date = huaweicloud_osm::server::sdk_date(SystemTime::now());
+    let date = huaweicloud_osm::auth::signer::sdk_date(SystemTime::now());
     let headers = vec![
         ("X-Domain-Id".to_string(), c.domain_id.clone()),
         ("X-Sdk-Date".to_string(), date.clone()),

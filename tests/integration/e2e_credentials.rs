@@ -208,7 +208,7 @@ async fn the_sandbox_accepts_temporary_keys_only_with_their_own_unexpired_token(
         Signer::new(ak, sk)
             .sign_request(
                 &mut request,
-                &huaweicloud_osm::server::sdk_date(SystemTime::now()),
+                &huaweicloud_osm::auth::signer::sdk_date(SystemTime::now()),
             )
             .unwrap();
         http.execute(request)

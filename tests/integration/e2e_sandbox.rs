@@ -13,7 +13,6 @@ use common::net::{http, signed, signed_with};
 use futures::StreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, AccessoryFromV1, Attachment};
 use huaweicloud_osm::auth::Signer;
-use huaweicloud_osm::server;
 use huaweicloud_osm::values::CaseStatus;
 use huaweicloud_osm::{Client, Error, types};
 use osm_sandbox::Sandbox;
@@ -800,6 +799,36 @@ async fn v1_attachments_round_trip_single_and_archive() {
 }
 
 #[tokio::test]
+async fn the_sandbox_refuses_what_the_spec_limits_as_the_sdk_does() {
+    // Raw bytes are sent as given (the SDK checks only what it serializes): the sandbox judges
+    // them by the same table of the spec's limits, and answers as OSM does, under HTTP 200.
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let upload = |name_len: usize| {
+        let body = serde_json::json!({
+            "accessory_name": format!("{}.log", "n".repeat(name_len - 4)),
+            "accessory_from": "message",
+            "accessory_data": STANDARD.encode(b"log"),
+        });
+        client
+            .raw(
+                huaweicloud_osm::Method::POST,
+                "/v2/servicerequest/accessorys/json-format-content",
+            )
+            .body("application/json", serde_json::to_vec(&body).unwrap())
+            .send::<serde_json::Value>()
+    };
+    let at_the_limit = upload(512).await.unwrap();
+    assert!(at_the_limit["accessory_id"].is_string(), "{at_the_limit}");
+    let err = upload(513).await.unwrap_err();
+    assert_eq!(
+        (err.status(), err.code()),
+        (Some(200), Some("OSM.01010001")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn v2_attachments_round_trip_multipart_base64_archive_and_links() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = client(&sandbox);
@@ -968,7 +997,10 @@ async fn an_oversized_upload_is_refused_while_it_streams() {
     );
     *request.body_mut() = Some(reqwest::Body::wrap_stream(body));
     Signer::new(&c.access_key, &c.secret_key)
-        .sign_request(&mut request, &server::sdk_date(SystemTime::now()))
+        .sign_request(
+            &mut request,
+            &huaweicloud_osm::auth::signer::sdk_date(SystemTime::now()),
+        )
         .unwrap();
     assert_eq!(
         request.headers()["x-sdk-content-sha256"],

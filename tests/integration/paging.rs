@@ -414,6 +414,48 @@ async fn every_paged_operation_streams_across_pages() {
 }
 
 #[tokio::test]
+async fn a_binary_page_is_collected_up_to_the_clients_largest_body_and_no_further() {
+    let cap = 64 * 1024;
+    let server = MockServer::start_async().await;
+    for (start, size) in [("0", cap), ("2", cap + 1)] {
+        server.mock(|when, then| {
+            when.method("GET")
+                .path("/v2/servicerequest/cases/export")
+                .query_param("offset", start);
+            then.status(200)
+                .header("content-type", "text/csv")
+                .body("x".repeat(size));
+        });
+    }
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .credentials(Credentials::ak_sk(AK, SK).with_domain_id(DOMAIN_ID))
+        .max_response_body(cap)
+        .build()
+        .unwrap();
+    let pages: Vec<Result<bytes::Bytes>> = client
+        .download_cases()
+        .language("en-us")
+        .timezone("GMT+8")
+        .limit(2)
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 2, "the page over the cap ends the walk");
+    assert_eq!(
+        pages[0].as_ref().unwrap().len(),
+        cap,
+        "a page at the cap is whole"
+    );
+    let err = pages[1].as_ref().unwrap_err();
+    assert!(
+        err.is_invalid_request() && err.status().is_none(),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("larger than 65536 bytes"), "{err}");
+}
+
+#[tokio::test]
 async fn a_failed_page_ends_the_stream_with_its_error_after_the_good_ones() {
     let server = MockServer::start_async().await;
     server.mock(|when, then| {

@@ -8,7 +8,7 @@ use crate::common;
 use huaweicloud_osm::ServiceError;
 use huaweicloud_osm::auth::signer::{self, SignableRequest, Signer};
 use huaweicloud_osm::error::MAX_RAW_BODY;
-use huaweicloud_osm::server;
+use osm_sandbox::verify as server;
 use proptest::prelude::*;
 
 proptest! {

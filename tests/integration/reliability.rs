@@ -7,8 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::scripted::{self, Reply};
 use common::*;
-use huaweicloud_osm::server::{self, ReceivedRequest};
 use huaweicloud_osm::{Client, Credentials, Error, RetryPolicy, TimeoutKind, types};
+use osm_sandbox::verify::{self as server, ReceivedRequest};
 
 /// Retries without long waits.
 fn fast_retries() -> RetryPolicy {

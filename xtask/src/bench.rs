@@ -563,21 +563,31 @@ fn rust_lines(dir: &Path) -> (usize, usize) {
     total
 }
 
-/// Runs `cargo xtask bench`; returns the exit status (0: every target met, 1: a target missed or,
-/// unless `--bench` chose a subset, a result missing; 2: a benchmark or build failed).
-pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// What a run of the benchmarks found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every target met.
+    Met,
+    /// A target missed or, unless `--bench` chose a subset, a result missing.
+    Missed,
+    /// A benchmark or the build failed.
+    Failed,
+}
+
+/// Runs `cargo xtask bench` and says what it found.
+pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Verdict {
     let dir = results_dir();
     let mut load = String::new();
     if !options.table_only {
         let _ = std::fs::remove_dir_all(&dir);
         if let Err(e) = std::fs::create_dir_all(&dir) {
             let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
-            return crate::cli::EXIT_USAGE;
+            return Verdict::Failed;
         }
         let before = load_average();
         if let Err(e) = run_benches(options, &dir, err) {
             let _ = writeln!(err, "error: {e}");
-            return crate::cli::EXIT_USAGE;
+            return Verdict::Failed;
         }
         load = format!("load average before {before}, after {}", load_average());
     }
@@ -600,7 +610,7 @@ pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             Err(e) => {
                 let _ = writeln!(err, "error: {e}");
                 let _ = write!(out, "{report}");
-                return crate::cli::EXIT_USAGE;
+                return Verdict::Failed;
             }
         }
     }
@@ -610,9 +620,9 @@ pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // Rows of benchmarks left out on purpose (`--bench`) are shown as "not run", not failures.
     let missing = options.benches.is_empty() && rows.iter().any(|r| r.sdk == "—");
     if missed || missing {
-        crate::cli::EXIT_FINDINGS
+        Verdict::Missed
     } else {
-        crate::cli::EXIT_OK
+        Verdict::Met
     }
 }
 

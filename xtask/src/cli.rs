@@ -10,9 +10,9 @@ use crate::{bench, generator, readable_client, spec};
 
 /// Exit status: success, no findings.
 pub const EXIT_OK: u8 = 0;
-/// Exit status: findings were reported (or generation failed).
+/// Exit status: findings were reported (or generation failed, or a benchmark missed its target).
 pub const EXIT_FINDINGS: u8 = 1;
-/// Exit status: a wrong command line or an unreadable file.
+/// Exit status: a wrong command line, an unreadable file, or benchmarks that could not run.
 pub const EXIT_USAGE: u8 = 2;
 
 /// The text of `cargo xtask --help`.
@@ -350,7 +350,11 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             );
             EXIT_OK
         }
-        Command::Bench(options) => bench::run(&options, out, err),
+        Command::Bench(options) => match bench::run(&options, out, err) {
+            bench::Verdict::Met => EXIT_OK,
+            bench::Verdict::Missed => EXIT_FINDINGS,
+            bench::Verdict::Failed => EXIT_USAGE,
+        },
     }
 }
 

@@ -18,7 +18,7 @@
 #![warn(missing_docs)]
 
 // The generator, run by the build scripts of the SDK and the CLI (`huaweicloud-osm-codegen`).
-pub use huaweicloud_osm_codegen::{cli_passes, generate, limits, paging, passes};
+pub use huaweicloud_osm_codegen::{cli_passes, generate, limits, names, paging, passes};
 
 pub mod bench;
 pub mod cli;

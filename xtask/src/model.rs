@@ -70,29 +70,9 @@ pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
 /// The target of a local `$ref` (`#/…`), if it exists.
 pub fn ref_target<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     let fragment = reference.strip_prefix('#')?;
-    doc.pointer(fragment)
-        .or_else(|| doc.pointer(&percent_decode(fragment)))
-}
-
-/// Decodes `%XX` escapes (a `$ref` is a URI, so its pointer may be percent-encoded).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(h);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    // A `$ref` is a URI, so its pointer may be percent-encoded.
+    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    doc.pointer(fragment).or_else(|| doc.pointer(&decoded))
 }
 
 /// A value with `$ref`s followed.

@@ -78,13 +78,22 @@ fn every_send_returns_the_sdks_errors_as_values_decoded_once() {
         client.matches(") -> crate::Result<ResponseValue<").count(),
         sends
     );
-    // progenitor's steps, as the SDK's: the errors of both are `crate::Error` values.
-    assert_eq!(
-        client
-            .matches("crate::hooks::pre(client, &mut request, &info)?;")
-            .count(),
-        sends
-    );
+    // progenitor's steps, as the SDK's: the errors of both are `crate::Error` values. A JSON body
+    // goes to `pre` as one value (checked, then written), never through `.json(&body)`.
+    let compact: String = client.chars().filter(|c| !c.is_whitespace()).collect();
+    let bodies = compact
+        .matches(
+            "letrequest=crate::hooks::pre(client,request,&info,Some(crate::hooks::json(&body)?)",
+        )
+        .count();
+    let bodiless = compact
+        .matches("letrequest=crate::hooks::pre(client,request,&info,None)?;")
+        .count();
+    assert!(bodies > 0 && bodiless > 0);
+    assert_eq!(bodies + bodiless, sends);
+    assert!(!client.contains(".json(&body)"));
+    // Nothing is added to a request only to be removed: no `api-version` header.
+    assert!(!client.contains("api-version"));
     assert_eq!(
         client
             .matches("let response = crate::hooks::exec(client, request, &info).await?;")

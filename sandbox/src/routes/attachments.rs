@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use base64::Engine;
 use bytes::Bytes;
-use huaweicloud_osm::types;
 use huaweicloud_osm::values::{AccessoryFrom, AccessoryFromV1};
+use huaweicloud_osm::{attachments, operations, types};
 use serde_json::json;
 
 use super::{AppState, Call, FILES_PREFIX, Reply, Streaming, empty, ok};
@@ -15,20 +15,12 @@ use crate::archive;
 use crate::errors::{OsmError, OsmResult};
 use crate::multipart::{self, Part};
 
-/// Largest v1.0 attachment.
-pub(crate) const V1_MAX_BYTES: usize = 2 * 1024 * 1024;
-/// File types v1.0 accepts.
-const V1_TYPES: &[&str] = &[
-    "jpg", "jpeg", "bmp", "png", "gif", "txt", "doc", "docx", "rar", "zip", "pdf", "xls", "xlsx",
-];
 /// Largest v2 attachment (`ShowAccessoryLimits`: 4 MB).
 pub(crate) const V2_MAX_MB: usize = 4;
 /// Files one v2 upload set may have (`ShowAccessoryLimits`).
 const V2_MAX_COUNT: usize = 5;
 /// File types v2 accepts (`ShowAccessoryLimits`).
 const V2_TYPES: &str = "jpg,jpeg,png,bmp,gif,txt,log,doc,docx,xls,xlsx,pdf,zip,rar";
-/// Most ids of one v1.0 batch download.
-const V1_MAX_DOWNLOAD: usize = 10;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -87,11 +79,18 @@ fn extension(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Refuses a body (its JSON, or the text parts of its form) beyond the spec's limits of the
+/// operation, as the gateway does: the table the SDK checks before sending.
+fn check_limits(operation: &str, body: &serde_json::Value) -> OsmResult<()> {
+    match operations::find(operation).and_then(|op| op.body) {
+        Some(rule) => rule.check_json(body, "body").map_err(OsmError::param),
+        None => Ok(()),
+    }
+}
+
 fn check_file(name: &str, size: usize, max: usize, types: &[&str]) -> OsmResult<()> {
-    if name.is_empty() || name.chars().count() > 512 {
-        return Err(OsmError::param(
-            "the file name must have 1 to 512 characters",
-        ));
+    if name.is_empty() {
+        return Err(OsmError::param("the file needs a name"));
     }
     if !types.contains(&extension(name).as_str()) {
         return Err(OsmError::param(format!(
@@ -120,13 +119,16 @@ fn store_file(app: &AppState, name: String, data: Bytes) -> OsmResult<String> {
 /// `UploadAccessoryV1`: parts `accessoryData` (the file, at most 2 MB), `accessoryName`,
 /// `accessoryFrom` (`incident`, `message` or `feedback`).
 async fn upload_v1(State(app): State<AppState>, upload: Streaming) -> OsmResult<Reply> {
-    let parts = parts(upload, "accessoryData", V1_MAX_BYTES).await?;
+    let max = usize::try_from(attachments::v1_max_size()).unwrap_or(usize::MAX);
+    let parts = parts(upload, "accessoryData", max).await?;
     let data = part(&parts, "accessoryData")?;
     let name = part(&parts, "accessoryName")?.text();
     let from = part(&parts, "accessoryFrom")?.text();
     from.parse::<AccessoryFromV1>()
         .map_err(|e| OsmError::param(format!("accessoryFrom: {e}")))?;
-    check_file(&name, data.data.len(), V1_MAX_BYTES, V1_TYPES)?;
+    let text = serde_json::json!({"accessoryName": name, "accessoryFrom": from});
+    check_limits("upload_accessory_v1", &text)?;
+    check_file(&name, data.data.len(), max, &attachments::V1_ALLOWED_TYPES)?;
     let id = store_file(&app, name, data.data.clone())?;
     ok(types::UploadAccessoryV1Response {
         accessory_id: Some(id),
@@ -169,7 +171,10 @@ async fn upload_v2(State(app): State<AppState>, upload: Streaming) -> OsmResult<
 
 /// `UploadJsonAccessories`: the file as Base64 in JSON.
 async fn upload_json(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
-    let body: types::AccessoryJsonFormatReq = call.json()?;
+    let body: serde_json::Value = call.json()?;
+    check_limits("upload_json_accessories", &body)?;
+    let body: types::AccessoryJsonFormatReq =
+        serde_json::from_value(body).map_err(|e| OsmError::param(e.to_string()))?;
     let encoded = body.accessory_data.trim();
     let data = base64::engine::general_purpose::STANDARD
         .decode(encoded)
@@ -236,7 +241,11 @@ fn split_ids(raw: &str) -> Vec<String> {
 
 /// `DownloadAccessoriesV1`: `?id=` one id or up to 10 comma-separated ids (then a ZIP archive).
 async fn download_v1(State(app): State<AppState>, call: Call) -> OsmResult<Reply> {
-    download(&app, &call.query.list("id"), V1_MAX_DOWNLOAD)
+    download(
+        &app,
+        &call.query.list("id"),
+        attachments::V1_MAX_DOWNLOAD_IDS,
+    )
 }
 
 /// `DownloadAccessories`: one id or several comma-separated ids (then a ZIP archive).

@@ -11,7 +11,7 @@ pub(super) async fn fallback(call: Call) -> axum::response::Response {
     use axum::response::IntoResponse;
     match answer(&call) {
         Ok(reply) => reply.into_response(),
-        Err(e) => crate::server::error_response(&e, &call.request_id),
+        Err(e) => crate::answer::error_response(&e, &call.request_id),
     }
 }
 

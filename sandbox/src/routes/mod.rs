@@ -20,8 +20,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::answer::read_whole;
+use crate::app::{App, BaseUrl, RequestId};
 use crate::errors::{OsmError, OsmResult};
-use crate::server::{App, BaseUrl, RequestId, read_whole};
 use crate::store::Who;
 
 /// Path prefix of the unauthenticated, unguessable download links of attachments.
@@ -101,7 +102,7 @@ impl Call {
                 id: String::new(),
                 name: String::new(),
             }),
-            query: Query(huaweicloud_osm::server::parse_query(
+            query: Query(crate::verify::parse_query(
                 parts.uri.query().unwrap_or_default(),
             )),
             method: parts.method.to_string(),
@@ -258,7 +259,7 @@ impl IntoResponse for Reply {
 
 impl IntoResponse for OsmError {
     fn into_response(self) -> axum::response::Response {
-        crate::server::error_response(&self, "")
+        crate::answer::error_response(&self, "")
     }
 }
 

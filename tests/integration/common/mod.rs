@@ -15,8 +15,8 @@ pub use sandbox::sandbox_client;
 use std::sync::OnceLock;
 
 use httpmock::{HttpMockRequest, MockServer, When};
-use huaweicloud_osm::server::{self, ReceivedRequest};
 use huaweicloud_osm::{Client, Credentials, Error};
+use osm_sandbox::verify::{self as server, ReceivedRequest};
 use serde_json::Value;
 
 pub const AK: &str = "HPUACONTRACTTESTAK01";

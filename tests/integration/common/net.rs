@@ -366,7 +366,7 @@ pub async fn signed_with(
     huaweicloud_osm::auth::Signer::new(&c.access_key, &c.secret_key)
         .sign_request(
             &mut request,
-            &huaweicloud_osm::server::sdk_date(std::time::SystemTime::now()),
+            &huaweicloud_osm::auth::signer::sdk_date(std::time::SystemTime::now()),
         )
         .unwrap();
     http().execute(request).await.unwrap()

@@ -515,7 +515,7 @@ pub fn arrays(methods: &mut [ImplItem]) -> Result<usize, String> {
 pub fn paged(methods: &mut [ImplItem], pagings: &[crate::paging::Paging]) -> Result<usize, String> {
     let mut count = 0;
     for paging in pagings.iter().filter(|p| p.item_type.is_some()) {
-        let name = format!("execute_{}", generate::snake_case(&paging.operation_id));
+        let name = format!("execute_{}", crate::names::snake_case(&paging.operation_id));
         let items = paging
             .items
             .clone()
@@ -566,7 +566,7 @@ pub fn areas(doc: &serde_json::Value) -> String {
             let (Some(id), Some(tag)) = (op["operationId"].as_str(), op["tags"][0].as_str()) else {
                 continue;
             };
-            let name = generate::snake_case(id).replace('_', "-");
+            let name = crate::names::snake_case(id).replace('_', "-");
             areas.push_str(&format!("    ({name:?}, {tag:?}),\n"));
         }
     }

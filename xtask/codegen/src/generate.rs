@@ -5,6 +5,8 @@
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
+use crate::names::snake_case;
+
 /// HTTP methods of an OpenAPI path item.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
@@ -209,30 +211,6 @@ pub const PROGENITOR_ERROR_PATH: [&str; 7] = [
     "client.pre(",
     "client.exec(",
 ];
-
-/// progenitor's name for an operation: `ListCasesV1` -> `list_cases_v1`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
-                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
-                _ => false,
-            };
-            if boundary {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// Header bit: the operation takes `X-Site` (or iRobot's `x-site`).
 pub const HEADER_SITE: u8 = 1;

@@ -6,7 +6,8 @@
 //! - [`builders`]: keeps the type builders of the types requests send, and no others;
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
-//! - [`paging`]: finds the paged operations and emits their paginators;
+//! - [`names`]: the Rust names progenitor gives the spec's names (heck's snake case);
+//! - [`paging`]: finds the paged operations and emits their paginators (syntax trees);
 //! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
 //! - [`schemas`]: `schemars::JsonSchema` on the generated types only with the SDK's `schemars` feature;
 //! - [`mock_passes`]: gives the typed httpmock helpers OSM's errors under HTTP 200;
@@ -23,6 +24,7 @@ pub mod cli_passes;
 pub mod generate;
 pub mod limits;
 pub mod mock_passes;
+pub mod names;
 pub mod paging;
 pub mod passes;
 pub mod schemas;

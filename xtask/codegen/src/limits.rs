@@ -5,7 +5,7 @@
 //! name from the server would break a response. Instead, [`strip`] removes every limit from the
 //! document progenitor sees (the generated types carry plain `String`s and integers), and
 //! [`of_operation`] writes the same limits as Rust data: per operation, the rules of its path, query and
-//! header parameters and of its JSON request body. The SDK's `pre` hook checks a request against
+//! header parameters and of its request body (JSON, or the parts of a multipart form). The SDK's `pre` hook checks a request against
 //! them before anything is sent (`src/operations.rs`). The spec keeps every limit for its readers.
 //! (`pattern` is stripped too, but the house rules forbid it in the spec — `forbidden-keyword` —
 //! so the table carries no regular expressions.)
@@ -170,8 +170,10 @@ pub fn of_operation(doc: &Value, path_params: Option<&Value>, op: &Value) -> Ope
             "Param {{ name: {name:?}, location: Location::{location}, required: {required}, rule: {rule} }}"
         ));
     }
-    let body = op
-        .pointer("/requestBody/content/application~1json/schema")
+    // A JSON body, or the parts of a multipart form (checked by the hand-written uploads).
+    let body = ["application~1json", "multipart~1form-data"]
+        .iter()
+        .find_map(|media| op.pointer(&format!("/requestBody/content/{media}/schema")))
         .and_then(|s| rule_of(doc, resolve(doc, s), 0))
         .map_or_else(|| "None".to_string(), |r| format!("Some(&{r})"));
     OperationLimits {

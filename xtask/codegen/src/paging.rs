@@ -18,9 +18,11 @@
 //!
 //! Run by `build.rs` and by the xtask.
 
+use proc_macro2::{Ident, Literal, Span};
 use serde_json::Value;
+use syn::{ImplItem, Item, parse_quote};
 
-use crate::generate::snake_case;
+use crate::names::rust_name;
 
 /// The page size sent when the caller set none: the docs' default where they give one (10 for
 /// ListHasVerifiedContacts, and for the v1.0 `pageSize`), 10 for the others, which state none.
@@ -195,117 +197,200 @@ fn parse(doc: &Value, id: &str, op: &Value, ext: &Value) -> Result<Paging, Strin
     })
 }
 
-/// The Rust name progenitor and typify give a wire name: snake case, keywords suffixed with `_`.
-pub fn rust_name(wire: &str) -> String {
-    let snake = snake_case(wire);
-    match snake.as_str() {
-        "type" | "match" | "ref" | "self" | "crate" | "super" | "mod" | "fn" | "struct"
-        | "enum" | "impl" | "trait" | "use" | "where" | "loop" | "move" | "static" | "const" => {
-            format!("{snake}_")
-        }
-        _ => snake,
-    }
-}
-
-/// The Rust source added to the operation builders' module for `paging`.
-pub fn emit(paging: &Paging) -> String {
-    let op = &paging.operation_id;
-    let size = rust_name(&paging.size);
-    let style = match paging.style.as_str() {
+/// The items added to the operation builders' module for `paging`: the builder's
+/// `crate::paginate::Paged` implementation, and its `.stream()` and `.pages()` (only `.pages()` for
+/// a binary export, whose pages are read whole).
+pub fn emit(paging: &Paging) -> Vec<Item> {
+    let op = ident(&paging.operation_id);
+    let size = ident(&rust_name(&paging.size));
+    let style = ident(match paging.style.as_str() {
         "offset" => "Offset",
         "page" => "Page",
         _ => "AfterLast",
+    });
+    let first = Literal::i64_unsuffixed(paging.first);
+    let default_size = Literal::i32_unsuffixed(DEFAULT_SIZE);
+    let counted = paging.items.is_some();
+    let constant: ImplItem = parse_quote! {
+        const PAGING: crate::paginate::Paging = crate::paginate::Paging {
+            style: crate::paginate::Style::#style,
+            first: #first,
+            default_size: #default_size,
+            counted: #counted,
+        };
     };
-    let (start_read, start_set) = match &paging.start {
+    let (position, at): (ImplItem, ImplItem) = match paging.start.as_deref().map(rust_name) {
         Some(start) => {
-            let start = rust_name(start);
+            let start = ident(&start);
             (
-                format!("crate::paginate::Setting::read(self.{start}.clone())?"),
-                format!(".{start}(start)"),
+                parse_quote! {
+                    fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {
+                        Ok((
+                            crate::paginate::Setting::read(self.#start.clone())?,
+                            crate::paginate::Setting::read(self.#size.clone())?,
+                        ))
+                    }
+                },
+                parse_quote! {
+                    fn at(self, start: i32, size: i32) -> Self {
+                        self.#start(start).#size(size)
+                    }
+                },
             )
         }
-        None => ("None".to_string(), String::new()),
-    };
-    let Some(items) = paging.items.as_deref().map(rust_name) else {
-        // A binary export: each page is the whole answer, collected.
-        return format!(
-            "impl<'a> crate::paginate::Paged<'a> for {op}<'a> {{
-                type Page = ::bytes::Bytes;
-                type Item = ::bytes::Bytes;
-                const PAGING: crate::paginate::Paging = crate::paginate::Paging {{ style: crate::paginate::Style::{style}, first: {first}, default_size: {DEFAULT_SIZE}, counted: false }};
-                fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {{ Ok(({start_read}, crate::paginate::Setting::read(self.{size}.clone())?)) }}
-                fn at(self, start: i32, size: i32) -> Self {{ self{start_set}.{size}(size) }}
-                fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ crate::paginate::collect(self.send().await?).await }}) }}
-                fn items(page: &Self::Page) -> &[Self::Item] {{ ::std::slice::from_ref(page) }}
-                fn len(page: &Self::Page) -> usize {{ page.len() }}
-                fn total(_: &Self::Page) -> Option<i64> {{ None }}
-                fn into_items(page: Self::Page) -> Vec<Self::Item> {{ vec![page] }}
-                fn key(item: &Self::Item) -> String {{ crate::paginate::content_key(&item[..]) }}
-            }}
-            impl<'a> {op}<'a> {{
-                /// Every page of the export, lazily: one request per page, the position advanced by the
-                /// page size, until an empty page (or one identical to the last). The filters and the
-                /// page size set on this builder apply to every page.
-                pub fn pages(self) -> crate::paginate::Pages<'a, ::bytes::Bytes> {{ crate::paginate::pages(self) }}
-            }}",
-            first = paging.first,
-        );
-    };
-    let page_ty = format!("types::{}", paging.page_type.as_deref().unwrap_or_default());
-    let item_ty = format!("types::{}", paging.item_type.as_deref().unwrap_or_default());
-    let total = match &paging.total {
-        Some(t) => format!("page.{}.map(i64::from)", rust_name(t)),
-        None => "None".to_string(),
-    };
-    let key = match &paging.key {
-        Some(k) => format!(
-            "match &item.{} {{ Some(key) => format!(\"{{key:?}}\"), None => crate::paginate::content_key(item) }}",
-            rust_name(k)
+        None => (
+            parse_quote! {
+                fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {
+                    Ok((None, crate::paginate::Setting::read(self.#size.clone())?))
+                }
+            },
+            parse_quote! {
+                fn at(self, _start: i32, size: i32) -> Self {
+                    self.#size(size)
+                }
+            },
         ),
-        None => "crate::paginate::content_key(item)".to_string(),
     };
-    let after = if paging.cursor.is_empty() {
-        String::new()
-    } else {
-        let sets: String = paging
+    let Some(items) = paging.items.as_deref().map(|i| ident(&rust_name(i))) else {
+        // A binary export: each page is the whole answer, read whole.
+        return vec![
+            parse_quote! {
+                impl<'a> crate::paginate::Paged<'a> for #op<'a> {
+                    type Page = ::bytes::Bytes;
+                    type Item = ::bytes::Bytes;
+                    #constant
+                    #position
+                    #at
+                    fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {
+                        Box::pin(async move {
+                            let client = self.client;
+                            crate::paginate::collect(client, self.send().await?).await
+                        })
+                    }
+                    fn items(page: &Self::Page) -> &[Self::Item] {
+                        ::std::slice::from_ref(page)
+                    }
+                    fn len(page: &Self::Page) -> usize {
+                        page.len()
+                    }
+                    fn total(_: &Self::Page) -> Option<i64> {
+                        None
+                    }
+                    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                        vec![page]
+                    }
+                    fn key(item: &Self::Item) -> String {
+                        crate::paginate::content_key(&item[..])
+                    }
+                }
+            },
+            parse_quote! {
+                impl<'a> #op<'a> {
+                    /// Every page of the export, lazily: one request per page, the position advanced by the
+                    /// page size, until an empty page (or one identical to the last). The filters and the
+                    /// page size set on this builder apply to every page. A page larger than the client's
+                    /// largest response body ends the walk with an error.
+                    pub fn pages(self) -> crate::paginate::Pages<'a, ::bytes::Bytes> {
+                        crate::paginate::pages(self)
+                    }
+                }
+            },
+        ];
+    };
+    let page_ty = schema_type(paging.page_type.as_deref());
+    let item_ty = schema_type(paging.item_type.as_deref());
+    let total: ImplItem = match paging.total.as_deref().map(rust_name) {
+        Some(total) => {
+            let total = ident(&total);
+            parse_quote! {
+                fn total(page: &Self::Page) -> Option<i64> {
+                    page.#total.map(i64::from)
+                }
+            }
+        }
+        None => parse_quote! {
+            fn total(_: &Self::Page) -> Option<i64> {
+                None
+            }
+        },
+    };
+    let key: syn::Expr = match paging.key.as_deref().map(rust_name) {
+        Some(key) => {
+            let key = ident(&key);
+            parse_quote! {
+                match &item.#key {
+                    Some(key) => format!("{key:?}"),
+                    None => crate::paginate::content_key(item),
+                }
+            }
+        }
+        None => parse_quote!(crate::paginate::content_key(item)),
+    };
+    let after: Option<ImplItem> = (!paging.cursor.is_empty()).then(|| {
+        let (params, fields): (Vec<Ident>, Vec<Ident>) = paging
             .cursor
             .iter()
-            .map(|(param, field)| {
-                format!(
-                    ".{}(last.{}.clone().unwrap_or_default())",
-                    rust_name(param),
-                    rust_name(field)
-                )
-            })
-            .collect();
-        format!(
-            "fn after(self, page: &Self::Page) -> Option<Self> {{ page.{items}.last().map(|last| self{sets}) }}"
-        )
-    };
-    format!(
-        "impl<'a> crate::paginate::Paged<'a> for {op}<'a> {{
-            type Page = {page_ty};
-            type Item = {item_ty};
-            const PAGING: crate::paginate::Paging = crate::paginate::Paging {{ style: crate::paginate::Style::{style}, first: {first}, default_size: {DEFAULT_SIZE}, counted: true }};
-            fn position(&self) -> Result<(Option<i32>, Option<i32>), String> {{ Ok(({start_read}, crate::paginate::Setting::read(self.{size}.clone())?)) }}
-            fn at(self, start: i32, size: i32) -> Self {{ let _ = start; self{start_set}.{size}(size) }}
-            {after}
-            fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {{ Box::pin(async move {{ self.send().await.map(ResponseValue::into_inner) }}) }}
-            fn items(page: &Self::Page) -> &[Self::Item] {{ &page.{items} }}
-            fn total(page: &Self::Page) -> Option<i64> {{ {total} }}
-            fn into_items(page: Self::Page) -> Vec<Self::Item> {{ page.{items} }}
-            fn key(item: &Self::Item) -> String {{ {key} }}
-        }}
-        impl<'a> {op}<'a> {{
-            /// Every item of every page (`{items}`), lazily: no request until the stream is polled,
-            /// one request per page. The filters and the page size set on this builder apply to
-            /// every page (the documented default when none is set). The stream ends on an empty
-            /// or short page or when the reported total is reached, never yields an item twice
-            /// (the list may shift while it is read), and ends with the error of a failed page.
-            pub fn stream(self) -> crate::paginate::Items<'a, {item_ty}> {{ crate::paginate::items(self) }}
-            /// Every page, whole (totals included), lazily, ending as [`Self::stream`] does.
-            pub fn pages(self) -> crate::paginate::Pages<'a, {page_ty}> {{ crate::paginate::pages(self) }}
-        }}",
-        first = paging.first,
-    )
+            .map(|(param, field)| (ident(&rust_name(param)), ident(&rust_name(field))))
+            .unzip();
+        parse_quote! {
+            fn after(self, page: &Self::Page) -> Option<Self> {
+                page.#items.last().map(|last| self #(.#params(last.#fields.clone().unwrap_or_default()))*)
+            }
+        }
+    });
+    let stream_doc = format!(
+        " Every item of every page (`{items}`), lazily: no request until the stream is polled,"
+    );
+    vec![
+        parse_quote! {
+            impl<'a> crate::paginate::Paged<'a> for #op<'a> {
+                type Page = #page_ty;
+                type Item = #item_ty;
+                #constant
+                #position
+                #at
+                #after
+                fn fetch(self) -> crate::paginate::Fetch<'a, Self::Page> {
+                    Box::pin(async move { self.send().await.map(ResponseValue::into_inner) })
+                }
+                fn items(page: &Self::Page) -> &[Self::Item] {
+                    &page.#items
+                }
+                #total
+                fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                    page.#items
+                }
+                fn key(item: &Self::Item) -> String {
+                    #key
+                }
+            }
+        },
+        parse_quote! {
+            impl<'a> #op<'a> {
+                #[doc = #stream_doc]
+                /// one request per page. The filters and the page size set on this builder apply to
+                /// every page (the documented default when none is set). The stream ends on an empty
+                /// or short page or when the reported total is reached, never yields an item twice
+                /// (the list may shift while it is read), and ends with the error of a failed page.
+                pub fn stream(self) -> crate::paginate::Items<'a, #item_ty> {
+                    crate::paginate::items(self)
+                }
+                /// Every page, whole (totals included), lazily, ending as [`Self::stream`] does.
+                pub fn pages(self) -> crate::paginate::Pages<'a, #page_ty> {
+                    crate::paginate::pages(self)
+                }
+            }
+        },
+    ]
+}
+
+/// An identifier of the generated code (a builder, a field, a setter).
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `types::Name`: the generated type of a named schema.
+fn schema_type(name: Option<&str>) -> syn::Type {
+    let name = ident(name.unwrap_or_default());
+    parse_quote!(types::#name)
 }

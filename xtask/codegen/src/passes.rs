@@ -16,6 +16,10 @@
 //!   `crate::Result<ResponseValue<T>>`, its errors flowing as values: progenitor's hook calls
 //!   (`client.pre`, `client.exec`, `client.post`) become `crate::hooks::pre` and
 //!   `crate::hooks::exec`, which return `crate::Error` (an error answer arrives decoded, once);
+//!   a JSON body is no longer serialized by the request builder (`.json(&body)`) but handed to
+//!   `pre` as one `serde_json::Value` (`crate::hooks::json(&body)`), which the limits are checked
+//!   on and which is written as the body, so it is serialized once and never parsed back; the
+//!   `api-version` header progenitor adds to every request (no setting turns it off) is not added;
 //!   a success body is decoded by `crate::error::json` (an undecodable body keeps its status and
 //!   request id); the error-status arms, which the pipeline never hands on, are dropped; a bad
 //!   argument is `crate::Error::InvalidRequest`. progenitor's compile-time check that the client
@@ -65,14 +69,7 @@ pub fn paginators(
     let builders = module_mut(&mut file.items, "builder")
         .ok_or("the generated code has no `builder` module")?;
     for paging in pagings {
-        let source = crate::paging::emit(paging);
-        let code: syn::File = syn::parse_str(&source).map_err(|e| {
-            format!(
-                "the paginator of {} does not parse: {e}",
-                paging.operation_id
-            )
-        })?;
-        builders.extend(code.items);
+        builders.extend(crate::paging::emit(paging));
     }
     Ok(pagings.len())
 }
@@ -255,12 +252,26 @@ fn errors_as_values(send: &mut ImplItemFn) -> Result<(), String> {
     ));
     let mut hooks = Vec::new();
     let mut stmts = Vec::with_capacity(send.block.stmts.len());
+    let mut api_version = 0;
+    let mut json_body: Option<syn::Expr> = None;
     for mut stmt in std::mem::take(&mut send.block.stmts) {
+        if is_api_version_header(&stmt) {
+            api_version += 1;
+            continue;
+        }
+        allow_unused_header_map(&mut stmt);
+        if let Some(body) = take_json_body(&mut stmt) {
+            json_body = Some(body);
+        }
         let hook = hook_call(&stmt);
         match hook {
-            Some("pre") => {
-                stmts.push(parse_quote!(crate::hooks::pre(client, &mut request, &info)?;))
-            }
+            Some("pre") => stmts.push(match &json_body {
+                Some(body) => parse_quote!(
+                    let request =
+                        crate::hooks::pre(client, request, &info, Some(crate::hooks::json(#body)?))?;
+                ),
+                None => parse_quote!(let request = crate::hooks::pre(client, request, &info, None)?;),
+            }),
             Some("exec") => stmts.push(parse_quote!(
                 let response = crate::hooks::exec(client, request, &info).await?;
             )),
@@ -278,12 +289,69 @@ fn errors_as_values(send: &mut ImplItemFn) -> Result<(), String> {
             "calls the hooks {hooks:?}, not `pre`, `exec`, `post`"
         ));
     }
+    if api_version != 1 {
+        return Err(format!(
+            "adds the `api-version` header {api_version} times, not once"
+        ));
+    }
     let Some(Stmt::Expr(syn::Expr::Match(answer), None)) = stmts.last_mut() else {
         return Err("does not end with a `match` on the response status".into());
     };
     success_arms(answer)?;
     send.block.stmts = stmts;
     Ok(())
+}
+
+/// progenitor's `header_map.append(HeaderName::from_static("api-version"), …);`, which every
+/// operation adds and no setting turns off.
+fn is_api_version_header(stmt: &Stmt) -> bool {
+    let Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    let Some(syn::Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(name.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }))
+            if s.value() == "api-version")
+}
+
+/// `let mut header_map = …;` may have nothing appended to it once the `api-version` header is
+/// gone (an operation without header parameters): it is allowed to be `mut` unused, as progenitor
+/// allows its `let mut request`.
+fn allow_unused_header_map(stmt: &mut Stmt) {
+    if let Stmt::Local(local) = stmt
+        && matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map")
+    {
+        local.attrs.push(parse_quote!(#[allow(unused_mut)]));
+    }
+}
+
+/// Takes `.json(<body>)` out of the request builder chain of `let mut request = client.client
+/// .<method>(url)….json(&body)….build()?;` and returns `<body>`, if the statement is that one.
+fn take_json_body(stmt: &mut Stmt) -> Option<syn::Expr> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let mut expr = &mut *local.init.as_mut()?.expr;
+    if let syn::Expr::Try(tried) = expr {
+        expr = &mut *tried.expr;
+    }
+    loop {
+        let syn::Expr::MethodCall(call) = expr else {
+            return None;
+        };
+        if let syn::Expr::MethodCall(inner) = &*call.receiver
+            && inner.method == "json"
+            && inner.args.len() == 1
+        {
+            let body = inner.args.first().cloned();
+            let rest = (*inner.receiver).clone();
+            *call.receiver = rest;
+            return body;
+        }
+        expr = &mut *call.receiver;
+    }
 }
 
 /// The hook `client.<hook>(…)` a statement calls: `client.pre(…).await?;`,

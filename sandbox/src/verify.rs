@@ -1,15 +1,57 @@
-//! Server-side SDK-HMAC-SHA256 verification, as Huawei Cloud's API gateway does it (feature
-//! `server`, for servers such as osm-sandbox; clients never need it).
+//! SDK-HMAC-SHA256 verification, as Huawei Cloud's API gateway does it: what the sandbox runs on
+//! every signed request, public for servers of yours.
 //!
-//! [`verify`] recomputes the canonical request with [`Signer::sign`] from what was received, so a
-//! server and the SDK can never disagree on canonicalisation. The signatures are compared in
-//! constant time ([`constant_time_eq`]), and an `Authorization` header longer than
-//! [`MAX_AUTHORIZATION_LEN`] or naming more than [`MAX_SIGNED_HEADERS`] headers is refused before
-//! any other work.
+//! [`verify`] recomputes the canonical request with the SDK's own [`Signer::sign`] from what was
+//! received, so a server and the SDK can never disagree on canonicalisation. The signatures are
+//! compared in constant time ([`constant_time_eq`], also for passwords and tokens), and an
+//! `Authorization` header longer than [`MAX_AUTHORIZATION_LEN`] or naming more than
+//! [`MAX_SIGNED_HEADERS`] headers is refused before any other work. [`parse_query`] decodes a query
+//! string as the gateway does; [`needs_body`] tells whether a request's body can stream past
+//! verification (an `UNSIGNED-PAYLOAD` upload) or must be read first.
+//!
+//! ```
+//! use huaweicloud_osm::auth::signer::{self, SignableRequest, Signer};
+//! use osm_sandbox::verify::{ReceivedRequest, verify};
+//!
+//! // A client signs...
+//! let date = signer::sdk_date(std::time::SystemTime::now());
+//! let headers = vec![
+//!     ("Host".to_string(), "127.0.0.1:8080".to_string()),
+//!     ("X-Sdk-Date".to_string(), date.clone()),
+//! ];
+//! let signature = Signer::new("AK", "SK").sign(
+//!     &SignableRequest {
+//!         method: "GET",
+//!         path: "/v2/servicerequest/cases",
+//!         query: &[("limit".to_string(), "10".to_string())],
+//!         headers: &headers,
+//!         payload_hash: signer::EMPTY_PAYLOAD_SHA256,
+//!     },
+//!     &date,
+//! );
+//! // ... and the server verifies what it received.
+//! let mut received = headers.clone();
+//! received.push(("Authorization".to_string(), signature.authorization));
+//! let verified = verify(
+//!     &ReceivedRequest {
+//!         method: "GET",
+//!         path: "/v2/servicerequest/cases",
+//!         query: Some("limit=10"),
+//!         headers: &received,
+//!         body: b"",
+//!     },
+//!     |ak| (ak == "AK").then(|| "SK".to_string()),
+//! )
+//! .unwrap();
+//! assert_eq!(verified.access_key, "AK");
+//! assert_eq!(verified.sdk_date, date);
+//! ```
+
+use std::time::SystemTime;
 
 use subtle::ConstantTimeEq;
 
-use super::signer::{
+use huaweicloud_osm::auth::signer::{
     ALGORITHM, HEADER_CONTENT_SHA256, HEADER_SDK_DATE, SignableRequest, Signer, payload_hash,
     percent_decode,
 };
@@ -75,7 +117,7 @@ pub enum VerifyError {
 /// Verifies an SDK-HMAC-SHA256 signature as the gateway does: recomputes the canonical request from
 /// what was received (decoded path and query, the headers named in `SignedHeaders`, the body hash
 /// or `X-Sdk-Content-Sha256`) with the SK that `secret_key` returns for the AK. The signing time
-/// window is the caller's to check (see [`Verified::sdk_date`]).
+/// window is the caller's to check (see [`Verified::sdk_date`] and [`parse_sdk_date`]).
 pub fn verify(
     request: &ReceivedRequest<'_>,
     secret_key: impl Fn(&str) -> Option<String>,
@@ -220,6 +262,27 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Parses an `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`, UTC, as [`huaweicloud_osm::auth::signer::sdk_date`]
+/// writes it) back into a time, for checking the signing time against the server's clock; `None`
+/// for anything else (exactly 14 digits with `T` and `Z` in place, a real date and time, not
+/// before 1970).
+pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
+    let shape = s.len() == 16
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 => b == b'T',
+            15 => b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return None;
+    }
+    let datetime = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", s).ok()?;
+    let t = jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok()?;
+    (t >= jiff::Timestamp::UNIX_EPOCH)
+        .then(|| SystemTime::try_from(t).ok())
+        .flatten()
+}
+
 /// Decodes a query string into pairs (`+` is a space, as form encoding sends it), exactly as
 /// `reqwest::Url::query_pairs` does.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
@@ -231,7 +294,9 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use huaweicloud_osm::auth::signer::sdk_date;
     use reqwest::header::{CONTENT_TYPE, HeaderValue};
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn verify_accepts_what_sign_request_produced_and_rejects_tampering() {
@@ -372,5 +437,51 @@ mod tests {
         assert!(needs_body(&unsigned));
         assert!(!needs_body(&[]));
         assert!(!needs_body(&[("Authorization".into(), "Basic x".into())]));
+    }
+
+    #[test]
+    fn parses_sdk_dates() {
+        let t = UNIX_EPOCH + Duration::from_secs(1_710_490_150); // 2024-03-15T08:09:10Z
+        assert_eq!(parse_sdk_date("20240315T080910Z"), Some(t));
+        assert_eq!(parse_sdk_date(&sdk_date(t)), Some(t));
+        assert_eq!(parse_sdk_date("2024-03-15"), None);
+        assert_eq!(parse_sdk_date("20241315T080910Z"), None);
+        assert_eq!(parse_sdk_date("2024031xT080910Z"), None);
+        assert_eq!(parse_sdk_date("+0240315T080910Z"), None);
+        assert_eq!(parse_sdk_date("20240230T080910Z"), None);
+        assert_eq!(parse_sdk_date("09700101T000000Z"), None);
+        assert_eq!(parse_sdk_date("19700101T000000Z"), Some(UNIX_EPOCH));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text is a time or nothing, never a panic.
+        #[test]
+        fn any_text_is_an_sdk_date_or_nothing(text in ".{0,64}") {
+            let _ = parse_sdk_date(&text);
+        }
+
+        /// A real `X-Sdk-Date` with one character replaced parses to nothing or to a valid time
+        /// that the SDK formats back to the same text.
+        #[test]
+        fn damaged_sdk_dates_are_refused_or_exact(
+            secs in 0u64..253_402_300_800,
+            at in 0usize..16,
+            c in "[ -~]",
+        ) {
+            let mut text = sdk_date(UNIX_EPOCH + Duration::from_secs(secs));
+            text.replace_range(at..at + 1, &c);
+            if let Some(parsed) = parse_sdk_date(&text) {
+                proptest::prop_assert_eq!(sdk_date(parsed), text);
+            }
+        }
+
+        /// Every second from 1970 to 9999 survives the SDK's formatting and this parsing.
+        #[test]
+        fn sdk_dates_round_trip(secs in 0u64..253_402_300_800) {
+            let t = UNIX_EPOCH + Duration::from_secs(secs);
+            proptest::prop_assert_eq!(parse_sdk_date(&sdk_date(t)), Some(t));
+        }
     }
 }
