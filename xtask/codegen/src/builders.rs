@@ -77,7 +77,7 @@ fn named_builders<'a>(items: impl Iterator<Item = &'a Item>) -> BTreeSet<String>
 }
 
 /// `roots` and every generated type their definitions mention, transitively.
-fn reachable(
+pub(crate) fn reachable(
     types: &[Item],
     names: &BTreeSet<String>,
     roots: BTreeSet<String>,
@@ -107,7 +107,7 @@ fn reachable(
 
 /// The identifiers of a token stream, in order, groups flattened (punctuation left out, so
 /// `types::builder::X` reads `types`, `builder`, `X`).
-fn flatten(tokens: TokenStream, out: &mut Vec<String>) {
+pub(crate) fn flatten(tokens: TokenStream, out: &mut Vec<String>) {
     for token in tokens {
         match token {
             TokenTree::Ident(ident) => out.push(ident.to_string()),
@@ -118,7 +118,7 @@ fn flatten(tokens: TokenStream, out: &mut Vec<String>) {
 }
 
 /// The name of a generated struct or enum.
-fn type_name(item: &Item) -> Option<String> {
+pub(crate) fn type_name(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
@@ -134,11 +134,11 @@ fn self_name(ty: &Type) -> Option<String> {
     }
 }
 
-fn is_mod(item: &Item, name: &str) -> bool {
+pub(crate) fn is_mod(item: &Item, name: &str) -> bool {
     matches!(item, Item::Mod(ItemMod { ident, .. }) if ident == name)
 }
 
-fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
+pub(crate) fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut Vec<Item>> {
     items.iter_mut().find_map(|item| match item {
         Item::Mod(ItemMod {
             ident,

@@ -128,6 +128,7 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
 pub fn generate_with(doc: serde_json::Value, mocks: bool) -> Result<Generated, String> {
     let table = operation_table(&doc)?;
     let pagings = crate::paging::of_spec(&doc)?;
+    let manual = crate::directions::manual_roots(&doc, is_manual);
     let mut doc = doc;
     strip_manual_operations(&mut doc);
     crate::limits::strip(&mut doc);
@@ -143,6 +144,7 @@ pub fn generate_with(doc: serde_json::Value, mocks: bool) -> Result<Generated, S
         syn::parse2(client).map_err(|e| format!("generated code does not parse: {e}"))?;
     let rewritten = crate::passes::apply(&mut client, &pagings)?;
     crate::builders::request_only(&mut client)?;
+    crate::directions::by_direction(&mut client, &manual)?;
     crate::schemas::behind_feature(&mut client)?;
     if rewritten.sends != operations {
         return Err(format!(

@@ -4,6 +4,8 @@
 //!
 //! - [`areas`]: the API areas (the SDK's features `v1`, `v2`, `irobot`) and the spec cut to some;
 //! - [`builders`]: keeps the type builders of the types requests send, and no others;
+//! - [`directions`]: `Serialize` on what requests send, `Deserialize` on what responses carry (both
+//!   everywhere with the SDK's `serde-serialize` and `serde-deserialize` features);
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
 //! - [`names`]: the Rust names progenitor gives the spec's names (heck's snake case);
@@ -21,6 +23,7 @@
 pub mod areas;
 pub mod builders;
 pub mod cli_passes;
+pub mod directions;
 pub mod generate;
 pub mod limits;
 pub mod mock_passes;

@@ -38,15 +38,21 @@ pub fn behind_feature(file: &mut syn::File) -> Result<usize, String> {
             Item::Enum(e) => &mut e.attrs,
             _ => continue,
         };
-        if move_derive(attrs)? {
+        if move_derive(attrs, DERIVE, parse_quote!(feature = "schemars"))? {
             moved += 1;
         }
     }
     Ok(moved)
 }
 
-/// Moves the derive in one item's attributes; whether there was one.
-fn move_derive(attrs: &mut Vec<Attribute>) -> Result<bool, String> {
+/// Moves `derive` (as its tokens print, `schemars :: JsonSchema`) out of one item's `#[derive(…)]`s
+/// into `#[cfg_attr(condition, derive(…))]`; whether there was one. Shared with
+/// [`crate::directions`].
+pub(crate) fn move_derive(
+    attrs: &mut Vec<Attribute>,
+    derive: &str,
+    condition: syn::Meta,
+) -> Result<bool, String> {
     let mut found = false;
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
@@ -58,7 +64,7 @@ fn move_derive(attrs: &mut Vec<Attribute>) -> Result<bool, String> {
         let before = paths.len();
         let kept: Punctuated<Path, Token![,]> = paths
             .into_iter()
-            .filter(|p| quote::quote!(#p).to_string() != DERIVE)
+            .filter(|p| quote::quote!(#p).to_string() != derive)
             .collect();
         if kept.len() != before {
             found = true;
@@ -66,7 +72,8 @@ fn move_derive(attrs: &mut Vec<Attribute>) -> Result<bool, String> {
         }
     }
     if found {
-        attrs.push(parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]));
+        let path: Path = syn::parse_str(derive).map_err(|e| format!("derive `{derive}`: {e}"))?;
+        attrs.push(parse_quote!(#[cfg_attr(#condition, derive(#path))]));
     }
     Ok(found)
 }
