@@ -3,10 +3,11 @@
 //! (`Date` for clock-skew learning, `Retry-After`) and IAM's ISO-8601 token expiry.
 //!
 //! HTTP dates are `httpdate`'s (already used by hyper). The two other formats are UTC dates and
-//! times only, no time zones, so the calendar they need is the few lines of [`days_from_civil`]
-//! and [`civil_from_days`] (the proleptic Gregorian calendar), not a date-time crate: that crate
-//! was the last dependency the library waited for in a clean build (BENCHMARKS.md, "Build cost").
-//! The tests check both against `httpdate`'s own calendar.
+//! times only, no time zones, so the calendar they need ([`UtcDateTime`]) is a few lines of the
+//! proleptic Gregorian calendar (Howard Hinnant's `days_from_civil` and `civil_from_days`), not a
+//! date-time crate: that crate was the last dependency the library waited for in a clean build, and
+//! osm-sandbox, which writes and reads the same formats, uses this one too (BENCHMARKS.md, "Build
+//! cost"). The tests check it against `httpdate`'s own calendar.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -95,6 +96,62 @@ fn civil_seconds(date: (i64, u32, u32), (hour, minute, second): (u32, u32, u32))
     Some(days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
 }
 
+/// A UTC date and time of the proleptic Gregorian calendar, to the second: the calendar of
+/// `X-Sdk-Date`, IAM's expiry times and OSM's time fields, for programs that write or read them
+/// (osm-sandbox does).
+///
+/// ```
+/// use huaweicloud_osm::clock::UtcDateTime;
+/// let t = UtcDateTime::from_unix_seconds(951_782_400);
+/// assert_eq!((t.year, t.month, t.day, t.hour), (2000, 2, 29, 0));
+/// assert_eq!(t.unix_seconds(), Some(951_782_400));
+/// let february_30 = UtcDateTime { day: 30, ..t };
+/// assert_eq!(february_30.unix_seconds(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UtcDateTime {
+    /// The year (negative before year 0, which is 1 BC).
+    pub year: i64,
+    /// The month, 1 to 12.
+    pub month: u32,
+    /// The day of the month, 1 to 31.
+    pub day: u32,
+    /// The hour, 0 to 23.
+    pub hour: u32,
+    /// The minute, 0 to 59.
+    pub minute: u32,
+    /// The second, 0 to 59 (no leap seconds, as Unix time).
+    pub second: u32,
+}
+
+impl UtcDateTime {
+    /// The date and time `secs` seconds after 1970-01-01T00:00:00Z (before it when negative).
+    pub fn from_unix_seconds(secs: i64) -> Self {
+        let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+        let of_day = secs.rem_euclid(86_400) as u32;
+        UtcDateTime {
+            year,
+            month,
+            day,
+            hour: of_day / 3600,
+            minute: of_day / 60 % 60,
+            second: of_day % 60,
+        }
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (negative before); `None` for a date or time that does
+    /// not exist (February 30th, 24:00, a leap second) or a year too far out to count in seconds.
+    pub fn unix_seconds(&self) -> Option<i64> {
+        if self.year.unsigned_abs() > 1_000_000_000 {
+            return None;
+        }
+        civil_seconds(
+            (self.year, self.month, self.day),
+            (self.hour, self.minute, self.second),
+        )
+    }
+}
+
 /// The time `secs` seconds and `nanos` nanoseconds after 1970; `None` before 1970.
 fn since_1970(secs: i64, nanos: u32) -> Option<SystemTime> {
     let secs = u64::try_from(secs).ok()?;
@@ -111,13 +168,10 @@ pub fn sdk_date(t: SystemTime) -> String {
         .ok()
         .filter(|&s| s <= LAST_SECOND)
         .unwrap_or(0);
-    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-    let of_day = secs % 86_400;
+    let t = UtcDateTime::from_unix_seconds(secs as i64);
     format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
     )
 }
 
@@ -125,7 +179,16 @@ pub fn sdk_date(t: SystemTime) -> String {
 /// `YYYY-MM-DD`, `T` (or `t`, or a space), `HH:MM:SS` with an optional fraction (kept, to the
 /// nanosecond), then `Z`, an offset `±hh:mm`, `±hhmm` or `±hh` (applied), or nothing (UTC). `None`
 /// for anything else and for times before 1970.
-pub(crate) fn parse_iso8601(s: &str) -> Option<SystemTime> {
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use huaweicloud_osm::clock::parse_iso8601;
+/// let t = UNIX_EPOCH + Duration::from_millis(1_578_128_722_701);
+/// assert_eq!(parse_iso8601("2020-01-04T09:05:22.701000Z"), Some(t));
+/// assert_eq!(parse_iso8601("2020-01-04 17:05:22.701+08:00"), Some(t));
+/// assert_eq!(parse_iso8601("2020-02-30T00:00:00Z"), None);
+/// ```
+pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
     let s = s.trim();
     let b = s.as_bytes();
     let digits = |from: usize, len: usize| -> Option<u32> {

@@ -48,8 +48,8 @@
 //!   limits), which the `pre` step checks every request against before sending.
 //! * `hooks` (private): the `pre` (the URL decoded once, limits, the JSON body written once,
 //!   default headers) and `exec` (signing, retries, the answer or its error) steps every generated
-//!   `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset
-//!   learned from the server; `body` (private): the one capped reader of bodies held whole.
+//!   `send()` calls, errors as values; [`clock`]: `X-Sdk-Date` time, the clock offset learned
+//!   from the server, and the UTC calendar of the API's time formats; `body` (private): the one capped reader of bodies held whole.
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
 //!
 //! Verifying signatures is a server's job: `osm-sandbox` does it (`osm_sandbox::verify`) with this
@@ -83,7 +83,7 @@ pub mod attachments;
 pub mod auth;
 mod body;
 pub mod client;
-mod clock;
+pub mod clock;
 pub mod convert;
 pub mod error;
 mod hooks;
