@@ -13,15 +13,18 @@
 //! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
 //! - [`schemas`]: `schemars::JsonSchema` on the generated types only with the SDK's `schemars` feature;
 //! - [`mock_passes`]: gives the typed httpmock helpers OSM's errors under HTTP 200;
-//! - [`cli_passes`]: the `osm` command line from `Generator::cli`, rewritten likewise.
+//! - `cli_passes` (feature `cli`): the `osm` command line from `Generator::cli`, rewritten likewise.
 //!
 //! Published only so the SDK and the CLI build from their packages: its interface follows theirs and
 //! has no stability promise of its own.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod areas;
 pub mod builders;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli_passes;
 pub mod directions;
 pub mod generate;
