@@ -23,7 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use futures::StreamExt;
+use futures_util::StreamExt;
 #[cfg(any(feature = "v1", feature = "v2"))]
 use progenitor_client::ClientInfo;
 use progenitor_client::{ByteStream, ResponseValue};
@@ -599,7 +599,7 @@ fn join_ids(ids: &[&str], max: usize) -> Result<String> {
 /// Writes a byte stream into a writer chunk by chunk; returns the bytes written.
 async fn copy_stream<S, W>(mut stream: S, mut writer: W) -> Result<u64>
 where
-    S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+    S: futures_util::Stream<Item = reqwest::Result<Bytes>> + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut written = 0u64;
@@ -615,7 +615,7 @@ where
 /// Streams into `path` through a temporary file beside it, renamed once complete.
 async fn write_file<S>(stream: S, path: &Path) -> Result<u64>
 where
-    S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+    S: futures_util::Stream<Item = reqwest::Result<Bytes>> + Unpin,
 {
     let partial = partial_path(path);
     let file = tokio::fs::File::create(&partial).await?;

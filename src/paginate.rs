@@ -6,7 +6,7 @@
 //! set, or the documented default (10).
 //!
 //! ```no_run
-//! use futures::TryStreamExt;
+//! use futures_util::TryStreamExt;
 //! use huaweicloud_osm::prelude::*;
 //! # async fn demo(client: Client) -> Result<()> {
 //! let open: Vec<types::IncidentInfoV2> = client
@@ -52,7 +52,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use progenitor_client::{ByteStream, ResponseValue};
 
 use crate::Client;
