@@ -5,8 +5,9 @@
 //! with the `v2` area only, and the README's first command, `cargo run --example quickstart`. Every
 //! build runs with `--timings`; the report reads cargo's unit table from its HTML page: the sum of
 //! the units' times (the CPU the build needed), and when the library crate started and how long it
-//! took. `--source DIR` measures another checkout of the repository (an older commit, for a
-//! before/after table) with the same consumers.
+//! took. The builds take turns (one of each per round), so that a machine whose speed drifts
+//! weighs on all of them alike. `--source DIR` measures another checkout of the repository (an
+//! older commit, for a before/after table) with the same consumers.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -284,18 +285,25 @@ pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     } else {
         options.builds.clone()
     };
+    let builds: Vec<Build> = builds
+        .into_iter()
+        .filter(|&build| {
+            let skip = build == Build::V2Only && !has_v2_feature(&source);
+            if skip {
+                let _ = writeln!(err, "v2-only: {} has no feature v2", source.display());
+            }
+            !skip
+        })
+        .collect();
     let load_before = crate::bench::load_average();
-    let mut results = Vec::new();
-    for build in builds {
-        if build == Build::V2Only && !has_v2_feature(&source) {
-            let _ = writeln!(err, "v2-only: {} has no feature v2", source.display());
-            continue;
+    let mut results: Vec<(Build, Vec<Measured>)> =
+        builds.iter().map(|&b| (b, Vec::new())).collect();
+    // Round by round, every build once per round: a machine that slows down or speeds up during the
+    // measurement weighs on every build alike.
+    for _ in 0..options.runs.max(1) {
+        for (build, runs) in &mut results {
+            runs.push(measure(*build, &source, &dir, err)?);
         }
-        let mut runs = Vec::new();
-        for _ in 0..options.runs.max(1) {
-            runs.push(measure(build, &source, &dir, err)?);
-        }
-        results.push((build, runs));
     }
     let _ = std::fs::remove_dir_all(&dir);
     let commit = Command::new("git")
