@@ -80,16 +80,10 @@ pub fn settings_in(root: &str) -> GenerationSettings {
     settings
 }
 
-/// Parses the YAML text of a spec into JSON, the form every later step works on.
+/// Parses the YAML text of a spec into JSON, the form every later step works on
+/// ([`crate::yaml`]).
 pub fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
-    serde_yaml::from_str(text).map_err(|e| match e.location() {
-        Some(loc) => format!(
-            "YAML error at line {}, column {}: {e}",
-            loc.line(),
-            loc.column()
-        ),
-        None => format!("YAML error: {e}"),
-    })
+    crate::yaml::to_json(text).map_err(|e| e.message)
 }
 
 /// Whether an operation object is hand-written rather than generated.

@@ -9,6 +9,7 @@
 //! - [`generate`]: progenitor's settings, the spec's preparation and the SDK's generated code;
 //! - [`limits`]: moves the spec's limits out of the generated types into one checked table;
 //! - [`names`]: the Rust names progenitor gives the spec's names (heck's snake case);
+//! - [`yaml`]: the spec's YAML as JSON (saphyr-parser's events, typed as serde_yaml types them);
 //! - [`paging`]: finds the paged operations and emits their paginators (syntax trees);
 //! - [`passes`]: rewrites progenitor's client (one error type, `&str` setters, paginators);
 //! - [`schemas`]: `schemars::JsonSchema` on the generated types only with the SDK's `schemars` feature;
@@ -34,3 +35,4 @@ pub mod names;
 pub mod paging;
 pub mod passes;
 pub mod schemas;
+pub mod yaml;
