@@ -4,8 +4,8 @@
 //! the throughput and the process's peak resident memory (`VmHWM`, clients and sandbox together).
 //!
 //! ```text
-//! cargo bench --bench load                  # 200 × 50
-//! OSM_LOAD=400x50 cargo bench --bench load  # other sizes
+//! cargo bench -p huaweicloud-osm-benches --bench load                  # 200 × 50
+//! OSM_LOAD=400x50 cargo bench -p huaweicloud-osm-benches --bench load  # other sizes
 //! ```
 
 #[path = "../tests/integration/common/load.rs"]

@@ -16,7 +16,7 @@
 use std::error::Error;
 use std::time::Duration;
 
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 use huaweicloud_osm::attachments::{AccessoryFrom, Attachment};
 use huaweicloud_osm::prelude::*;
 use osm_sandbox::Sandbox;

@@ -23,14 +23,18 @@
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use futures::StreamExt;
-use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+use futures_util::StreamExt;
+#[cfg(any(feature = "v1", feature = "v2"))]
+use progenitor_client::ClientInfo;
+use progenitor_client::{ByteStream, ResponseValue};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+#[cfg(any(feature = "v1", feature = "v2"))]
 use tokio_util::io::ReaderStream;
 
 use crate::error::{Error, Result};
 use crate::operations::{self, Rule};
 pub use crate::values::{AccessoryFrom, AccessoryFromV1};
+#[cfg(any(feature = "v1", feature = "v2"))]
 use crate::{Client, types};
 
 /// File types the v1.0 upload accepts (by extension, case-insensitive; the spec lists them in
@@ -40,6 +44,7 @@ pub const V1_ALLOWED_TYPES: [&str; 13] = [
 ];
 /// Bytes read from an upload's source at a time: 4 KiB reads (the default) cost a blocking-pool
 /// round trip each for files and made uploads ~11× slower (see BENCHMARKS.md).
+#[cfg(any(feature = "v1", feature = "v2"))]
 const UPLOAD_CHUNK: usize = 64 * 1024;
 /// Most attachments one v1.0 download may ask for (the spec says so in words only: its `id` is
 /// one comma-separated string).
@@ -62,6 +67,7 @@ fn form_rule(operation: &str) -> Option<&'static Rule> {
 
 /// Refuses text parts of an upload's form beyond the spec's limits, naming the part and the limit
 /// (`form.accessoryName: 513 characters, at most 512`).
+#[cfg(any(feature = "v1", feature = "v2"))]
 fn check_form(operation: &str, parts: serde_json::Value) -> Result<()> {
     match form_rule(operation) {
         Some(rule) => rule
@@ -77,6 +83,8 @@ pub struct Attachment {
     source: Source,
 }
 
+// Without `v1` and `v2` nothing uploads, so nothing reads a file or a reader.
+#[cfg_attr(not(any(feature = "v1", feature = "v2")), allow(dead_code))]
 enum Source {
     Bytes(Bytes),
     /// A file, opened afresh for every attempt of an upload.
@@ -192,6 +200,7 @@ impl Attachment {
     }
 
     /// Reads the whole content, refusing more than `max` bytes.
+    #[cfg(any(feature = "v1", feature = "v2"))]
     async fn read_at_most(self, max: u64) -> Result<Bytes> {
         let too_big = |size: String| {
             Error::InvalidRequest(format!(
@@ -232,6 +241,8 @@ pub struct AccessoryLimits {
 
 impl AccessoryLimits {
     /// Reads the limits from the response type (numbers given as strings or numbers).
+    #[cfg(feature = "v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
     pub fn from_vo(vo: &types::AccessoryLimitVo) -> Self {
         fn number(v: &Option<serde_json::Value>) -> Option<u64> {
             match v.as_ref()? {
@@ -317,6 +328,9 @@ impl Download for ResponseValue<ByteStream> {
     }
 }
 
+/// The v1.0 attachment operations (feature `v1`).
+#[cfg(feature = "v1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v1")))]
 impl Client {
     /// Uploads an attachment with the v1.0 API (`UploadAccessoryV1`, multipart
     /// `accessoryData`/`accessoryName`/`accessoryFrom`). Refused before sending when it is larger than
@@ -391,6 +405,21 @@ impl Client {
         download.save_to(path.as_ref()).await
     }
 
+    /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
+    async fn execute_json<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        operation_id: &'static str,
+    ) -> Result<ResponseValue<T>> {
+        let request = request.build()?;
+        crate::hooks::execute(self, request, None, None, operation_id, crate::error::json).await
+    }
+}
+
+/// The v2 attachment operations (feature `v2`).
+#[cfg(feature = "v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
+impl Client {
     /// Uploads an attachment with the v2 API (`UploadAccessory`, multipart parts `file` and
     /// `form_data`). The file is streamed when its length is known (files, sized readers); the
     /// server's limits are not consulted: see [`Client::upload_accessory_checked`].
@@ -487,19 +516,10 @@ impl Client {
             .map(AccessoryLimits::from_vo)
             .unwrap_or_default())
     }
-
-    /// Sends a hand-built request through the hooks and decodes a JSON answer like generated code.
-    async fn execute_json<T: serde::de::DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-        operation_id: &'static str,
-    ) -> Result<ResponseValue<T>> {
-        let request = request.build()?;
-        crate::hooks::execute(self, request, None, None, operation_id, crate::error::json).await
-    }
 }
 
 /// What a v2 upload sends besides the file: everything needed to build its request again.
+#[cfg(feature = "v2")]
 #[derive(Clone)]
 struct V2Upload {
     http: reqwest::Client,
@@ -508,6 +528,7 @@ struct V2Upload {
     form_data: String,
 }
 
+#[cfg(feature = "v2")]
 impl V2Upload {
     /// The multipart request (parts `file` and `form_data`) with `file` as the file's content.
     fn request(&self, file: reqwest::multipart::Part) -> Result<reqwest::Request> {
@@ -532,12 +553,14 @@ impl V2Upload {
 }
 
 /// A reader's content as a streamed body, read [`UPLOAD_CHUNK`] bytes at a time.
+#[cfg(feature = "v2")]
 fn reader_body(reader: impl AsyncRead + Send + 'static) -> reqwest::Body {
     reqwest::Body::wrap_stream(ReaderStream::with_capacity(reader, UPLOAD_CHUNK))
 }
 
 /// The file at `path`, opened for one attempt and streamed; refused when it no longer has the
 /// `len` bytes it had when the attachment was made (the length is sent before the content).
+#[cfg(feature = "v2")]
 async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
     let file = tokio::fs::File::open(path).await?;
     let now = file.metadata().await?.len();
@@ -554,6 +577,7 @@ async fn file_part(path: &Path, len: u64) -> Result<reqwest::multipart::Part> {
 }
 
 /// Joins attachment ids with commas after checking them.
+#[cfg(feature = "v1")]
 fn join_ids(ids: &[&str], max: usize) -> Result<String> {
     if ids.is_empty() || ids.len() > max {
         return Err(Error::InvalidRequest(format!(
@@ -575,7 +599,7 @@ fn join_ids(ids: &[&str], max: usize) -> Result<String> {
 /// Writes a byte stream into a writer chunk by chunk; returns the bytes written.
 async fn copy_stream<S, W>(mut stream: S, mut writer: W) -> Result<u64>
 where
-    S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+    S: futures_util::Stream<Item = reqwest::Result<Bytes>> + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut written = 0u64;
@@ -591,7 +615,7 @@ where
 /// Streams into `path` through a temporary file beside it, renamed once complete.
 async fn write_file<S>(stream: S, path: &Path) -> Result<u64>
 where
-    S: futures::Stream<Item = reqwest::Result<Bytes>> + Unpin,
+    S: futures_util::Stream<Item = reqwest::Result<Bytes>> + Unpin,
 {
     let partial = partial_path(path);
     let file = tokio::fs::File::create(&partial).await?;
@@ -621,6 +645,7 @@ fn partial_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "v1")]
     #[test]
     fn ids_are_checked_before_sending() {
         assert_eq!(join_ids(&["a", "b"], 10).unwrap(), "a,b");
@@ -630,6 +655,7 @@ mod tests {
         assert!(join_ids(&[" "], 10).is_err());
     }
 
+    #[cfg(any(feature = "v1", feature = "v2"))]
     #[tokio::test]
     async fn oversized_readers_are_refused_without_reading_everything() {
         let max = v1_max_size();
@@ -641,6 +667,7 @@ mod tests {
         assert_eq!(a.read_at_most(max).await.unwrap().len(), 10);
     }
 
+    #[cfg(feature = "v2")]
     #[test]
     fn limits_read_strings_and_numbers() {
         let vo: types::AccessoryLimitVo = serde_json::from_value(serde_json::json!({

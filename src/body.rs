@@ -3,7 +3,7 @@
 //! a binary export, v1.0 uploads read from a reader).
 
 use bytes::{Bytes, BytesMut};
-use futures::{Stream, TryStreamExt};
+use futures_util::{Stream, TryStreamExt};
 use progenitor_client::ClientInfo;
 
 use crate::{Client, Error};
@@ -14,7 +14,7 @@ pub(crate) async fn read_capped<S, E>(chunks: S, cap: usize) -> Result<(Bytes, b
 where
     S: Stream<Item = Result<Bytes, E>>,
 {
-    futures::pin_mut!(chunks);
+    let mut chunks = std::pin::pin!(chunks);
     let mut buf = BytesMut::new();
     while let Some(chunk) = chunks.try_next().await? {
         if chunk.len() > cap - buf.len() {
@@ -56,7 +56,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| Ok(Bytes::from(vec![i as u8; *n])))
             .collect();
-        futures::stream::iter(chunks)
+        futures_util::stream::iter(chunks)
     }
 
     #[tokio::test]
@@ -73,10 +73,11 @@ mod tests {
 
     #[tokio::test]
     async fn stops_reading_at_the_cap_and_passes_errors_on() {
-        let endless = futures::stream::repeat_with(|| Ok::<_, ()>(Bytes::from_static(b"0123")));
+        let endless =
+            futures_util::stream::repeat_with(|| Ok::<_, ()>(Bytes::from_static(b"0123")));
         let (body, whole) = read_capped(endless, 10).await.unwrap();
         assert_eq!((&body[..], whole), (&b"0123012301"[..], false));
-        let failing = futures::stream::iter([Ok(Bytes::from_static(b"ab")), Err("cut")]);
+        let failing = futures_util::stream::iter([Ok(Bytes::from_static(b"ab")), Err("cut")]);
         assert_eq!(read_capped(failing, 10).await, Err("cut"));
     }
 }

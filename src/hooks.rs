@@ -21,7 +21,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
-use futures::future::BoxFuture;
+use futures_util::future::BoxFuture;
 use progenitor_client::{ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::ExposeSecret;

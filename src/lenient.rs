@@ -101,6 +101,8 @@ impl<'de> Deserialize<'de> for Flag {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Flag {
     fn schema_name() -> String {
         "Flag".into()
@@ -184,6 +186,8 @@ impl<'de> Deserialize<'de> for Integer {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Integer {
     fn schema_name() -> String {
         "LenientInteger".into()
@@ -262,6 +266,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
     fn schema_name() -> String {
         format!("OneOrMany_{}", T::schema_name())
@@ -290,6 +296,8 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
 ///     serde_json::from_str(r#"{"count": 2}"#).unwrap();
 /// assert_eq!(lenient::regions_total(&answer), Some(2));
 /// ```
+#[cfg(feature = "v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
 pub fn regions_total(answer: &crate::types::ListCustomersRegionsResponse) -> Option<i32> {
     answer.total_count.or(answer.count)
 }
@@ -297,10 +305,11 @@ pub fn regions_total(answer: &crate::types::ListCustomersRegionsResponse) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types;
 
+    #[cfg(feature = "v2")]
     #[test]
     fn the_documented_contradictions_decode_both_ways() {
+        use crate::types;
         let severities = |show: &str| {
             serde_json::from_str::<types::ListSeveritiesResponse>(&format!(
                 r#"{{"show": {show}, "severity_list": []}}"#

@@ -42,31 +42,48 @@
 //!   against the spec's limits from the same table as every operation.
 //! * [`Client::raw`]: any method and path, signed, retried and decoded like an operation.
 //! * [`paginate`]: `.stream()` and `.pages()` on the builders of the 14 paged operations.
-//! * [`wait`]: [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
+//! * [`wait`] (feature `v2`): [`Client::wait_for_case_status`] and [`Client::wait_for_new_message`].
 //! * [`retry`]: which failures are retried, with what backoff ([`RetryPolicy`]).
 //! * [`operations`]: the table of every operation of the spec (method, path, headers, idempotency,
 //!   limits), which the `pre` step checks every request against before sending.
 //! * `hooks` (private): the `pre` (the URL decoded once, limits, the JSON body written once,
 //!   default headers) and `exec` (signing, retries, the answer or its error) steps every generated
-//!   `send()` calls, errors as values; `clock` (private): `X-Sdk-Date` time and the clock offset
-//!   learned from the server; `body` (private): the one capped reader of bodies held whole.
+//!   `send()` calls, errors as values; [`clock`]: `X-Sdk-Date` time, the clock offset learned
+//!   from the server, and the UTC calendar of the API's time formats; `body` (private): the one capped reader of bodies held whole.
 //! * `mock` (feature `httpmock`): typed httpmock helpers for testing your own code.
 //!
 //! Verifying signatures is a server's job: `osm-sandbox` does it (`osm_sandbox::verify`) with this
 //! crate's [`auth::Signer`].
 //!
 //! ## Cargo features
+//! * The API areas, all three on by default; only the operations of the enabled ones are
+//!   generated, with their types, paginators and mocks (a program that uses one area builds
+//!   faster with `default-features = false` and that area):
+//!   * `v2`: the v2 ticket API (`/v2/servicerequest/…`: tickets, messages, labels, attachments,
+//!     authorizations, diagnosis, lookups…) and the one historical API of Huawei's SDK, with the
+//!     v2 uploads ([`Client::upload_accessory`]) and the waiters (`wait`);
+//!   * `v1`: the historical v1.0 ticket API (operations ending in `_v1`), with its uploads and
+//!     downloads ([`Client::upload_accessory_v1`]);
+//!   * `irobot`: the iRobot Q&A API (`/v2/irobot/…`).
+//! * `schemars`: `schemars::JsonSchema` on every generated type (and the hand-written types they
+//!   hold), for tools that print or check bodies against their schemas, such as the `osm` command
+//!   line; off by default, the derive on every type being an eighth of the crate's compile time.
 //! * `httpmock`: `mock::MockServerExt`, typed httpmock helpers generated from the spec, to test
 //!   your own code against mocked answers (see the `mock` module).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// With no API area enabled there is no operation to call the hooks and the error path.
+#![cfg_attr(
+    not(any(feature = "v1", feature = "v2", feature = "irobot")),
+    allow(dead_code, unused_imports)
+)]
 
 pub mod attachments;
 pub mod auth;
 mod body;
 pub mod client;
-mod clock;
+pub mod clock;
 pub mod convert;
 pub mod error;
 mod hooks;
@@ -76,7 +93,11 @@ pub mod paginate;
 pub mod prelude;
 mod raw;
 pub mod retry;
+#[cfg(test)]
+mod test_support;
 pub mod values;
+#[cfg(feature = "v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2")))]
 pub mod wait;
 
 pub use auth::{Credentials, TokenScope};
@@ -160,8 +181,3 @@ mod generated {
 pub mod mock {
     include!(concat!(env!("OUT_DIR"), "/httpmock.rs"));
 }
-
-/// The README's examples, compiled as doc tests so they stay true (its mocks need `httpmock`).
-#[doc = include_str!("../README.md")]
-#[cfg(all(doctest, feature = "httpmock"))]
-pub struct ReadmeDoctests;

@@ -6,7 +6,7 @@
 //! set, or the documented default (10).
 //!
 //! ```no_run
-//! use futures::TryStreamExt;
+//! use futures_util::TryStreamExt;
 //! use huaweicloud_osm::prelude::*;
 //! # async fn demo(client: Client) -> Result<()> {
 //! let open: Vec<types::IncidentInfoV2> = client
@@ -52,7 +52,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use bytes::Bytes;
-use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use progenitor_client::{ByteStream, ResponseValue};
 
 use crate::Client;
@@ -256,9 +256,11 @@ async fn step<'a, P: Paged<'a>>(
     Ok(Some(((page, fresh), walk)))
 }
 
-/// An item's whole content, as a key (for items without an id).
-pub fn content_key<T: serde::Serialize + ?Sized>(item: &T) -> String {
-    serde_json::to_string(item).unwrap_or_default()
+/// An item's whole content, as a key (for items without an id): its `Debug` text, which every
+/// generated type has and which shows every field (a client derives `Serialize` only on what
+/// requests send: see the `serde-serialize` feature).
+pub fn content_key<T: std::fmt::Debug + ?Sized>(item: &T) -> String {
+    format!("{item:?}")
 }
 
 /// A binary page, read whole: at most the client's largest response body

@@ -224,6 +224,8 @@ impl<'de> serde::Deserialize<'de> for CaseStatus {
     }
 }
 
+#[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for CaseStatus {
     fn schema_name() -> String {
         "CaseStatus".into()

@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::time::Duration;
 
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 use crate::error::{Error, Result};
 use crate::paginate::content_key;

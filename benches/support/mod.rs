@@ -313,7 +313,7 @@ pub fn results_dir() -> PathBuf {
         })
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("target")
+                .join("../target")
                 .join("osm-bench")
         });
     std::fs::create_dir_all(&dir).expect("create the results directory");

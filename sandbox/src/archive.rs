@@ -1,21 +1,27 @@
 //! The ZIP archive of several attachments (the "compressed package" a batch download returns):
-//! deflate-compressed entries written by the `zip` crate.
+//! entries written by the `zip` crate, deflate-compressed with the feature `deflate` (the
+//! default), stored without it.
 
 use std::io::{Cursor, Write};
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-/// A ZIP archive of `(file name, content)` entries, deflated, dated `modified_ms` (epoch
-/// milliseconds, UTC). The names must be distinct.
+/// How the entries are written: deflated as Huawei's are, or stored without the feature `deflate`.
+#[cfg(feature = "deflate")]
+const METHOD: CompressionMethod = CompressionMethod::Deflated;
+/// How the entries are written: stored (the feature `deflate` deflates them, as Huawei's are).
+#[cfg(not(feature = "deflate"))]
+const METHOD: CompressionMethod = CompressionMethod::Stored;
+
+/// A ZIP archive of `(file name, content)` entries, deflated (see [`METHOD`]), dated
+/// `modified_ms` (epoch milliseconds, UTC). The names must be distinct.
 pub(crate) fn zip(
     entries: &[(String, &[u8])],
     modified_ms: i64,
 ) -> zip::result::ZipResult<Vec<u8>> {
     let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
+        .compression_method(METHOD)
         .last_modified_time(dos_time(modified_ms));
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in entries {
@@ -28,17 +34,14 @@ pub(crate) fn zip(
 /// The MS-DOS date and time of an instant (UTC; 1980-01-01, the format's first day, when earlier
 /// or unreadable).
 fn dos_time(ms: i64) -> DateTime {
-    let Ok(t) = Timestamp::from_millisecond(ms) else {
-        return DateTime::default();
-    };
-    let t = TimeZone::UTC.to_datetime(t);
+    let t = crate::clock::civil(ms);
     let (Ok(year), Ok(month), Ok(day), Ok(hour), Ok(minute), Ok(second)) = (
-        u16::try_from(t.year()),
-        u8::try_from(t.month()),
-        u8::try_from(t.day()),
-        u8::try_from(t.hour()),
-        u8::try_from(t.minute()),
-        u8::try_from(t.second()),
+        u16::try_from(t.year),
+        u8::try_from(t.month),
+        u8::try_from(t.day),
+        u8::try_from(t.hour),
+        u8::try_from(t.minute),
+        u8::try_from(t.second),
     ) else {
         return DateTime::default();
     };
@@ -70,7 +73,7 @@ mod tests {
         for (i, (name, data)) in entries.iter().enumerate() {
             let mut file = archive.by_index(i).unwrap();
             assert_eq!(file.name().unwrap(), name.as_str());
-            assert_eq!(file.compression(), CompressionMethod::Deflated);
+            assert_eq!(file.compression(), METHOD);
             let modified = file.last_modified().unwrap();
             assert_eq!(
                 (modified.year(), modified.month(), modified.day()),

@@ -10,9 +10,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use huaweicloud_osm::auth::signer;
-use jiff::tz::TimeZone;
-use jiff::{Timestamp, civil};
+use huaweicloud_osm::clock::{UtcDateTime, parse_iso8601, sdk_date as format_sdk_date};
 
 /// The sandbox's clock: offset and advanced time, both changeable while it runs.
 #[derive(Debug, Default)]
@@ -58,20 +56,49 @@ pub(crate) fn parse_sdk_date(s: &str) -> Option<i64> {
     crate::verify::parse_sdk_date(s).map(to_ms)
 }
 
-/// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ`.
+/// Milliseconds since the epoch as `YYYYMMDDTHHMMSSZ` (the epoch before 1970 or after 9999).
 pub(crate) fn sdk_date(ms: i64) -> String {
-    let t = SystemTime::try_from(timestamp(ms)).unwrap_or(UNIX_EPOCH);
-    signer::sdk_date(t)
+    let ms = u64::try_from(ms).unwrap_or(0);
+    format_sdk_date(UNIX_EPOCH + Duration::from_millis(ms))
 }
 
 /// Milliseconds since the epoch as `2019-05-22T03:30:52Z` (OSM's time fields).
 pub(crate) fn iso(ms: i64) -> String {
-    timestamp(ms).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let t = civil(ms);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 /// Milliseconds since the epoch as IAM's `2020-01-04T09:05:22.701000Z`.
 pub(crate) fn iam_time(ms: i64) -> String {
-    timestamp(ms).strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
+    let t = civil(ms);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        clamp_ms(ms).rem_euclid(1000) * 1000
+    )
+}
+
+/// 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, in milliseconds: the times the formats'
+/// four-digit years write.
+const RANGE_MS: std::ops::RangeInclusive<i64> = 0..=253_402_300_799_999;
+
+/// Milliseconds since the epoch, brought into [`RANGE_MS`] (a wrong clock, a fault, may be
+/// anywhere).
+fn clamp_ms(ms: i64) -> i64 {
+    ms.clamp(*RANGE_MS.start(), *RANGE_MS.end())
+}
+
+/// The UTC date and time of milliseconds since the epoch (see [`clamp_ms`]).
+pub(crate) fn civil(ms: i64) -> UtcDateTime {
+    UtcDateTime::from_unix_seconds(clamp_ms(ms).div_euclid(1000))
 }
 
 /// Milliseconds since the epoch as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`); clamped to
@@ -91,22 +118,8 @@ pub(crate) fn parse_time_filter(s: &str) -> Option<i64> {
         let n: i64 = s.parse().ok()?;
         return Some(if s.len() >= 13 { n } else { n * 1000 });
     }
-    let t = match s.parse::<Timestamp>() {
-        Ok(t) => t,
-        Err(_) => TimeZone::UTC
-            .to_timestamp(s.parse::<civil::DateTime>().ok()?)
-            .ok()?,
-    };
-    (t >= Timestamp::UNIX_EPOCH).then(|| t.as_second() * 1000)
-}
-
-/// Milliseconds since the epoch as a timestamp, saturating at the ends of jiff's range.
-fn timestamp(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap_or(if ms < 0 {
-        Timestamp::MIN
-    } else {
-        Timestamp::MAX
-    })
+    let t = parse_iso8601(s).or_else(|| parse_iso8601(&format!("{s}T00:00:00")))?;
+    Some(to_ms(t) / 1000 * 1000)
 }
 
 fn to_ms(t: SystemTime) -> i64 {
@@ -132,8 +145,10 @@ mod tests {
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(http_date(-1), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(http_date(i64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
-        assert!(iso(i64::MAX).starts_with("9999-"));
-        assert!(iam_time(i64::MIN).starts_with('-'));
+        assert_eq!(iso(i64::MAX), "9999-12-31T23:59:59Z");
+        assert_eq!(iam_time(i64::MIN), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(sdk_date(-1), "19700101T000000Z");
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 
     #[test]

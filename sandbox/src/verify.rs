@@ -276,11 +276,17 @@ pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
     if !shape {
         return None;
     }
-    let datetime = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", s).ok()?;
-    let t = jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok()?;
-    (t >= jiff::Timestamp::UNIX_EPOCH)
-        .then(|| SystemTime::try_from(t).ok())
-        .flatten()
+    let n = |at: usize, len: usize| s[at..at + len].parse::<u32>().ok();
+    let t = huaweicloud_osm::clock::UtcDateTime {
+        year: i64::from(n(0, 4)?),
+        month: n(4, 2)?,
+        day: n(6, 2)?,
+        hour: n(9, 2)?,
+        minute: n(11, 2)?,
+        second: n(13, 2)?,
+    };
+    let secs = u64::try_from(t.unix_seconds()?).ok()?;
+    std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
 }
 
 /// Decodes a query string into pairs (`+` is a space, as form encoding sends it), exactly as

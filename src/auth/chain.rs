@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn environment_wins_over_profile_and_metadata() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::test_support::tempdir().unwrap();
         let profile = dir.path().join("credentials");
         std::fs::write(&profile, "[global]\nak = FILE\nsk = f\n").unwrap();
         let profile = profile.to_str().unwrap();
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn instance_metadata_only_when_enabled() {
-        let home = tempfile::tempdir().unwrap(); // no .huaweicloud/credentials in it
+        let home = crate::test_support::tempdir().unwrap(); // no .huaweicloud/credentials in it
         let home = home.path().to_str().unwrap();
         assert!(chain(&[("HOME", home)]).unwrap().is_none());
         assert!(
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn oidc_comes_first_and_pod_identity_last() {
-        let home = tempfile::tempdir().unwrap(); // no .huaweicloud/credentials in it
+        let home = crate::test_support::tempdir().unwrap(); // no .huaweicloud/credentials in it
         let home = home.path().to_str().unwrap();
         let oidc = [
             (oidc::ENV_OIDC_PROVIDER_URN, "iam::acct:identityProvider:p"),
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn from_env_is_the_chain_without_the_profile_file() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::test_support::tempdir().unwrap();
         let profile = dir.path().join("credentials");
         std::fs::write(&profile, "[global]\nak = FILE\nsk = f\n").unwrap();
         let profile = profile.to_str().unwrap();

@@ -183,7 +183,7 @@ mod tests {
 
     #[tokio::test]
     async fn token_files_are_read_trimmed_and_must_not_be_empty() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = crate::test_support::tempdir().unwrap();
         let file = dir.path().join("token");
         std::fs::write(&file, "  the-token\n").unwrap();
         let token = read_token_file(&file, "id token file").await.unwrap();

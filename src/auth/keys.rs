@@ -224,7 +224,7 @@ mod tests {
         // Valid 10 minutes, margin 40: every later call asks again, but concurrent ones share.
         let (provider, keys) = source(Duration::from_secs(600), Duration::from_secs(2400));
         let clock = Clock::default();
-        let all = futures::future::join_all((0..50).map(|_| keys.current(&clock))).await;
+        let all = futures_util::future::join_all((0..50).map(|_| keys.current(&clock))).await;
         assert!(
             all.iter()
                 .all(|k| k.as_ref().unwrap().signer.access_key() == "AK0")

@@ -17,11 +17,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue};
+use ring::{digest, hmac};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
 
 pub use crate::clock::sdk_date;
 
@@ -185,13 +184,15 @@ impl Signer {
         string_to_sign.push('\n');
         hex_into(
             &mut string_to_sign,
-            &Sha256::digest(canonical_request.as_bytes()),
+            digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref(),
         );
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret_key.expose_secret().as_bytes())
-            .expect("HMAC accepts keys of any length");
-        mac.update(string_to_sign.as_bytes());
+        let key = hmac::Key::new(
+            hmac::HMAC_SHA256,
+            self.secret_key.expose_secret().as_bytes(),
+        );
+        let mac = hmac::sign(&key, string_to_sign.as_bytes());
         let mut signature = String::with_capacity(64);
-        hex_into(&mut signature, &mac.finalize().into_bytes());
+        hex_into(&mut signature, mac.as_ref());
         let mut authorization = String::with_capacity(
             ALGORITHM.len() + self.access_key.len() + signed_headers.len() + 100,
         );
@@ -387,7 +388,7 @@ fn write_query<K: AsRef<str> + Ord, V: AsRef<str> + Ord>(pairs: &mut [(K, V)]) -
 
 /// Lowercase hex SHA-256 of a body ([`EMPTY_PAYLOAD_SHA256`] for an empty one).
 pub fn payload_hash(body: &[u8]) -> String {
-    hex(&Sha256::digest(body))
+    hex(digest::digest(&digest::SHA256, body).as_ref())
 }
 
 /// RFC 3986 escaping: unreserved `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8 byte `%XX` (upper hex).

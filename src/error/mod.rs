@@ -329,7 +329,8 @@ impl From<ServiceError> for Error {
 ///
 /// Replaces the spec's `ErrorResponse` in the generated code, so generated and hand-written
 /// operations report errors alike. Serializes to the wire shape (`error_code`, `error_msg`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status (200 for business errors reported in a success response).

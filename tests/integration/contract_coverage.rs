@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use huaweicloud_osm::operations;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// The repository (the tests' package is its `tests/`).
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 /// The text of every `tests/integration/contract_*.rs` module.
 fn contract_sources() -> String {

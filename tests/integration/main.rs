@@ -1,7 +1,7 @@
 //! The integration tests, in one binary: each module was a test binary of its own, and every
 //! binary links the SDK, tokio, reqwest, httpmock and the sandbox again (26 links of the same
 //! code). Shared scaffolding is in `common`. Run one area with a filter, e.g.
-//! `cargo test --all-features --test integration paging::`.
+//! `cargo test -p huaweicloud-osm-tests --all-features --test integration paging::`.
 
 mod common;
 

@@ -7,7 +7,7 @@
 //! ```text
 //! python3 -m venv /tmp/pyosm
 //! /tmp/pyosm/bin/pip install huaweicloudsdkcore==3.1.219 huaweicloudsdkosm==3.1.219
-//! OSM_TEST_PYTHON=/tmp/pyosm/bin/python cargo test --all-features --test integration \
+//! OSM_TEST_PYTHON=/tmp/pyosm/bin/python cargo test -p huaweicloud-osm-tests --all-features --test integration \
 //!     python_sdk -- --ignored --nocapture
 //! ```
 //!
@@ -39,10 +39,7 @@ async fn huaweis_python_sdk_lists_tickets_with_its_oidc_provider() {
         .unwrap();
     vars.push(("HUAWEICLOUD_SDK_IAM_ENDPOINT", sandbox.url()));
     vars.push(("OSM_ENDPOINT", sandbox.url()));
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/oidc_list_cases.py"
-    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/oidc_list_cases.py");
     let output = tokio::process::Command::new(&python)
         .arg(script)
         .env_clear()

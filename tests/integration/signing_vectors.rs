@@ -28,9 +28,8 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let path = std::env::var("OSM_SIGN_VECTORS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sign-vectors.json").into()
-    });
+    let path = std::env::var("OSM_SIGN_VECTORS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/data/sign-vectors.json").into());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     let all: Vec<Vector> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let sha: Vec<Vector> = all

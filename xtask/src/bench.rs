@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: runs the SDK's criterion benchmarks (`benches/`) and prints one table of
-//! SDK-versus-baseline ratios with the targets of BENCHMARKS.md; `--build-cost` also times clean
-//! builds and measures the generated code.
+//! SDK-versus-baseline ratios with the targets of BENCHMARKS.md (a first build's cost is
+//! `cargo xtask build-cost`, [`crate::build_cost`]).
 //!
 //! Every benchmark pairs the SDK with a baseline measured in the same process (raw `reqwest`
 //! against the same loopback server, or the bare hashes of a signature). Results go to
@@ -12,12 +12,14 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The benchmark targets of the root package, in the order they run.
+/// The benchmark targets of the benchmarks' package ([`BENCH_PACKAGE`]), in the order they run.
 pub const BENCHES: [&str; 3] = ["signing", "calls", "transfer"];
+
+/// The package of `benches/`.
+pub const BENCH_PACKAGE: &str = "huaweicloud-osm-benches";
 
 /// 2 MiB: the most the heap may grow during one transfer, whatever its size.
 pub const HEAP_LIMIT_BYTES: i64 = 2 * 1024 * 1024;
@@ -166,8 +168,6 @@ pub struct Options {
     pub quick: bool,
     /// Print the table of the last run without running anything.
     pub table_only: bool,
-    /// Also time clean builds and measure the generated code.
-    pub build_cost: bool,
     /// Run only these benchmark targets (default: all of [`BENCHES`]).
     pub benches: Vec<String>,
 }
@@ -417,14 +417,7 @@ fn run_benches(options: &Options, dir: &Path, err: &mut dyn Write) -> Result<(),
         let _ = writeln!(err, "== cargo bench --bench {bench}");
         let mut command = cargo();
         command
-            .args([
-                "bench",
-                "--package",
-                "huaweicloud-osm",
-                "--bench",
-                bench,
-                "--",
-            ])
+            .args(["bench", "--package", BENCH_PACKAGE, "--bench", bench, "--"])
             .arg("--noplot")
             .env("CRITERION_HOME", dir.join("criterion"))
             .env("OSM_BENCH_DIR", dir);
@@ -439,132 +432,6 @@ fn run_benches(options: &Options, dir: &Path, err: &mut dyn Write) -> Result<(),
         }
     }
     Ok(())
-}
-
-/// Build cost: a clean build of the SDK crate and its dependencies in a fresh target directory,
-/// the crate alone once its dependencies are built, the rebuild after touching the spec, and the
-/// size of the generated code. Returns Markdown.
-pub fn build_cost(dir: &Path, err: &mut dyn Write) -> Result<String, String> {
-    let target = dir.join("build-cost-target");
-    let _ = std::fs::remove_dir_all(&target);
-    let spec = crate::validate::default_spec();
-    let time_build = |what: &str, err: &mut dyn Write| -> Result<Duration, String> {
-        let _ = writeln!(err, "== {what}: cargo build -p huaweicloud-osm");
-        let started = Instant::now();
-        let status = cargo()
-            .args(["build", "--package", "huaweicloud-osm"])
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if !status.success() {
-            return Err(format!("the {what} build failed ({status})"));
-        }
-        Ok(started.elapsed())
-    };
-    let load_before = load_average();
-    let cold = time_build("cold build", err)?;
-    let status = cargo()
-        .args(["clean", "--package", "huaweicloud-osm"])
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("cargo clean -p huaweicloud-osm failed".into());
-    }
-    let alone = time_build("the crate alone (dependencies built)", err)?;
-    touch(&spec)?;
-    let touched = time_build("rebuild after touching openapi/osm.yaml", err)?;
-    let load_after = load_average();
-
-    let generated = generated_size(&target);
-    let hand_written = rust_lines(&crate::validate::workspace_root().join("src"));
-    let _ = std::fs::remove_dir_all(&target);
-    let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "| build (debug, `cargo build -p huaweicloud-osm`) | wall time |\n|---|---|"
-    );
-    let _ = writeln!(
-        out,
-        "| cold: the crate and every dependency, empty target dir | {} |",
-        secs(cold)
-    );
-    let _ = writeln!(
-        out,
-        "| the crate alone (build script + library), dependencies built | {} |",
-        secs(alone)
-    );
-    let _ = writeln!(
-        out,
-        "| rebuild after `touch openapi/osm.yaml` | {} |",
-        secs(touched)
-    );
-    let _ = writeln!(
-        out,
-        "\nload average before {load_before}, after {load_after}\n"
-    );
-    let _ = writeln!(out, "| code | lines | bytes |\n|---|---|---|");
-    for (name, lines, bytes) in generated {
-        let _ = writeln!(out, "| generated `$OUT_DIR/{name}` | {lines} | {bytes} |");
-    }
-    let _ = writeln!(
-        out,
-        "| hand-written `src/**/*.rs` | {} | {} |",
-        hand_written.0, hand_written.1
-    );
-    Ok(out)
-}
-
-fn touch(path: &Path) -> Result<(), String> {
-    let file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    file.set_modified(std::time::SystemTime::now())
-        .map_err(|e| format!("cannot touch {}: {e}", path.display()))
-}
-
-/// Lines and bytes of each file the build script wrote (`codegen.rs`, `httpmock.rs`,
-/// `operations.rs`) under the debug build of `target`.
-fn generated_size(target: &Path) -> Vec<(String, usize, usize)> {
-    let build = target.join("debug").join("build");
-    let Ok(entries) = std::fs::read_dir(&build) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.starts_with("huaweicloud-osm-") {
-            continue;
-        }
-        for file in ["codegen.rs", "httpmock.rs", "operations.rs"] {
-            if let Ok(text) = std::fs::read_to_string(entry.path().join("out").join(file)) {
-                out.push((file.to_string(), text.lines().count(), text.len()));
-            }
-        }
-    }
-    out
-}
-
-/// Lines and bytes of the `.rs` files under `dir`.
-fn rust_lines(dir: &Path) -> (usize, usize) {
-    let mut total = (0, 0);
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return total;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            let (l, b) = rust_lines(&path);
-            total = (total.0 + l, total.1 + b);
-        } else if path.extension().is_some_and(|e| e == "rs")
-            && let Ok(text) = std::fs::read_to_string(&path)
-        {
-            total = (total.0 + text.lines().count(), total.1 + text.len());
-        }
-    }
-    total
 }
 
 /// What a run of the benchmarks found.
@@ -605,19 +472,6 @@ pub fn run(options: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Verdi
     }
     report.push('\n');
     report.push_str(&render_table(&rows));
-    if options.build_cost {
-        match build_cost(&dir, err) {
-            Ok(table) => {
-                report.push('\n');
-                report.push_str(&table);
-            }
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                let _ = write!(out, "{report}");
-                return Verdict::Failed;
-            }
-        }
-    }
     let _ = write!(out, "{report}");
     let _ = std::fs::write(dir.join("report.md"), &report);
     let missed = rows.iter().any(|r| r.pass == Some(false));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::findings::{Format, render_human, render_json};
 use crate::rules::catalog;
 use crate::validate::{self, Options};
-use crate::{bench, generator, readable_client, spec};
+use crate::{bench, build_cost, generator, readable_client, spec};
 
 /// Exit status: success, no findings.
 pub const EXIT_OK: u8 = 0;
@@ -24,7 +24,8 @@ USAGE:
                          [--operations FILE] [--no-generator]
     cargo xtask validate --list-rules
     cargo xtask codegen [SPEC] [--out FILE]
-    cargo xtask bench [--quick] [--build-cost] [--table-only] [--bench NAME]...
+    cargo xtask bench [--quick] [--table-only] [--bench NAME]...
+    cargo xtask build-cost [--runs N] [--source DIR] [--build minimal|v2-only|quickstart]...
     cargo xtask help
 
 validate
@@ -65,11 +66,21 @@ bench
     benchmark or a build fails.
 
     --quick                      criterion's --quick: fewer samples, a rougher table, sooner
-    --build-cost                 also time a cold `cargo build -p huaweicloud-osm` in a fresh target
-                                 directory, the crate alone, the rebuild after touching
-                                 openapi/osm.yaml, and measure the generated code (several minutes)
     --table-only                 print the table of the last run, running nothing
     --bench NAME                 run only this benchmark target (repeatable)
+
+build-cost
+    What a user's first build costs (BENCHMARKS.md, section Build cost): a minimal consumer
+    (huaweicloud-osm + tokio, one call), the same with the v2 area only, and `cargo run --example
+    quickstart`, each from an empty target directory (--offline: crates must be downloaded) with
+    --timings. Prints one Markdown row per build: medians of the wall time, of the sum of the units'
+    times (CPU), and of the library crate's own time and start. Several minutes per run: measure on
+    a quiet machine. Exit status: 0 when every build ran, 2 when one failed.
+
+    --runs N                     runs of each build (default 3)
+    --source DIR                 the checkout to measure (default: this workspace), e.g. an older
+                                 commit for a before/after table
+    --build NAME                 only this build (repeatable)
 
 A house rule (see --list-rules) can be waived for one node of the spec and everything below it with
 `x-xtask-allow: [rule-name, …]` on that node, e.g. on a property the docs leave untyped on purpose; say
@@ -107,6 +118,8 @@ pub enum Command {
     },
     /// Run the benchmarks and print the table.
     Bench(bench::Options),
+    /// Measure first builds.
+    BuildCost(build_cost::Options),
 }
 
 /// Parses the arguments after `cargo xtask`.
@@ -190,7 +203,6 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 match rest[i] {
                     "--help" | "-h" => return Ok(Command::Help),
                     "--quick" => options.quick = true,
-                    "--build-cost" => options.build_cost = true,
                     "--table-only" => options.table_only = true,
                     "--bench" => {
                         let name = value(&mut i, "--bench")?;
@@ -207,6 +219,35 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 i += 1;
             }
             Ok(Command::Bench(options))
+        }
+        Some("build-cost") => {
+            let mut options = build_cost::Options::default();
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i] {
+                    "--help" | "-h" => return Ok(Command::Help),
+                    "--runs" => {
+                        let n = value(&mut i, "--runs")?;
+                        options.runs = n
+                            .parse()
+                            .ok()
+                            .filter(|&n| n > 0)
+                            .ok_or(format!("--runs takes a positive number, not {n}"))?;
+                    }
+                    "--source" => options.source = Some(PathBuf::from(value(&mut i, "--source")?)),
+                    "--build" => {
+                        let name = value(&mut i, "--build")?;
+                        let build = build_cost::Build::from_name(&name).ok_or(format!(
+                            "--build must be one of {}, not {name}",
+                            build_cost::Build::ALL.map(|b| b.name()).join(", ")
+                        ))?;
+                        options.builds.push(build);
+                    }
+                    other => return Err(format!("unknown option {other}")),
+                }
+                i += 1;
+            }
+            Ok(Command::BuildCost(options))
         }
         Some(other) => Err(format!("unknown command `{other}`")),
     }
@@ -355,6 +396,13 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             bench::Verdict::Missed => EXIT_FINDINGS,
             bench::Verdict::Failed => EXIT_USAGE,
         },
+        Command::BuildCost(options) => match build_cost::run(&options, out, err) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                EXIT_USAGE
+            }
+        },
     }
 }
 
@@ -394,7 +442,6 @@ mod tests {
             Command::Bench(bench::Options {
                 quick: true,
                 table_only: false,
-                build_cost: false,
                 benches: vec!["calls".into(), "transfer".into()],
             })
         );
@@ -405,6 +452,25 @@ mod tests {
         assert!(parse(&args("bench --bench nope")).is_err());
         assert!(parse(&args("bench --fast")).is_err());
         assert!(HELP.contains("cargo xtask bench"));
+    }
+
+    #[test]
+    fn parses_build_cost_options() {
+        assert_eq!(
+            parse(&args("build-cost --runs 5 --source ../old --build v2-only")).unwrap(),
+            Command::BuildCost(build_cost::Options {
+                runs: 5,
+                source: Some("../old".into()),
+                builds: vec![build_cost::Build::V2Only],
+            })
+        );
+        assert_eq!(
+            parse(&args("build-cost")).unwrap(),
+            Command::BuildCost(build_cost::Options::default())
+        );
+        assert!(parse(&args("build-cost --runs 0")).is_err());
+        assert!(parse(&args("build-cost --build v3")).is_err());
+        assert!(HELP.contains("cargo xtask build-cost"));
     }
 
     #[test]

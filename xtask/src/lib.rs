@@ -21,6 +21,7 @@
 pub use huaweicloud_osm_codegen::{cli_passes, generate, limits, names, paging, passes};
 
 pub mod bench;
+pub mod build_cost;
 pub mod cli;
 pub mod examples;
 pub mod findings;

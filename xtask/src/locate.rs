@@ -1,7 +1,7 @@
 //! Maps JSON pointers to the YAML lines they came from, and finds duplicate mapping keys.
 //!
-//! The spec is parsed twice: by serde_yaml (exactly as `build.rs` does) for its value, and here by
-//! `saphyr-parser`, whose events carry positions. A pointer's line is the line of its mapping key
+//! The spec is parsed twice: by the generator's `yaml` module (exactly as `build.rs` does) for its
+//! value, and here, from `saphyr-parser`'s events too, for their positions. A pointer's line is the line of its mapping key
 //! (`summary: …`) or of its sequence item (`- name: …`); a pointer that has no node of its own (a
 //! missing key, or a value inside an alias) gets the line of its nearest ancestor.
 

@@ -40,11 +40,12 @@ pub fn load(path: &Path, display: &str) -> Result<Result<Spec, Findings>, String
 /// Parses spec text; see [`load`].
 pub fn parse(path: &Path, display: &str, text: String) -> Result<Spec, Findings> {
     let mut findings = Findings::new(display);
-    let doc: Value = match serde_yaml::from_str(&text) {
+    // Parsed as build.rs parses it.
+    let doc: Value = match huaweicloud_osm_codegen::yaml::to_json(&text) {
         Ok(doc) => doc,
         Err(e) => {
-            // serde_yaml's message already names the line and column.
-            let line = e.location().map(|l| l.line()).unwrap_or(1);
+            // The message already names the line and column.
+            let line = e.line.unwrap_or(1);
             let message = format!("not valid YAML: {e}");
             findings.add(&catalog::YAML_SYNTAX, line, "", message);
             return Err(findings);

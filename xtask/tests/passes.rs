@@ -127,5 +127,7 @@ fn every_send_returns_the_sdks_errors_as_values_decoded_once() {
 fn optional_setters_take_anything_into_optional() {
     let client = generated_client();
     assert!(!client.contains("TryInto<::std::option::Option<"));
-    assert!(client.contains("T: crate::convert::IntoOptional<::std::string::String>"));
+    // The only builder left on this spec is the request body's (xtask/codegen/src/builders.rs);
+    // its optional field is an enum. `&str` into optional strings: the SDK's tests use it.
+    assert!(client.contains("T: crate::convert::IntoOptional<super::CreateCaseV1ReqSourceId>"));
 }

@@ -240,3 +240,34 @@ fn the_real_spec_passes() {
     let findings = validate(&validate::default_spec(), true);
     assert!(findings.is_empty(), "{}", show(&findings));
 }
+
+/// The generator reads every spec of the repository (the real one, the known-good one and every
+/// bad one) as serde_yaml does: the same JSON value, or an error from both.
+#[test]
+fn the_generator_reads_yaml_as_serde_yaml_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = vec![root.join("openapi/osm.yaml"), dir("good-spec.yaml")];
+    let mut bad: Vec<PathBuf> = std::fs::read_dir(dir("bad-specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    bad.sort();
+    files.extend(bad);
+    assert!(files.len() > 30, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let ours = huaweicloud_osm_codegen::yaml::to_json(&text);
+        let reference = serde_yaml::from_str::<serde_json::Value>(&text);
+        match (ours, reference) {
+            (Ok(ours), Ok(reference)) => assert!(ours == reference, "{}", file.display()),
+            (Err(_), Err(_)) => {}
+            (ours, reference) => panic!(
+                "{}: ours {:?}, serde_yaml {:?}",
+                file.display(),
+                ours.err(),
+                reference.err()
+            ),
+        }
+    }
+}

@@ -170,7 +170,7 @@ pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
         let text =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/osm.yaml"))
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/osm.yaml"))
                 .expect("spec readable");
         serde_yaml::from_str(&text).expect("spec parses")
     })

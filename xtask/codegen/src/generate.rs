@@ -80,16 +80,10 @@ pub fn settings_in(root: &str) -> GenerationSettings {
     settings
 }
 
-/// Parses the YAML text of a spec into JSON, the form every later step works on.
+/// Parses the YAML text of a spec into JSON, the form every later step works on
+/// ([`crate::yaml`]).
 pub fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
-    serde_yaml::from_str(text).map_err(|e| match e.location() {
-        Some(loc) => format!(
-            "YAML error at line {}, column {}: {e}",
-            loc.line(),
-            loc.column()
-        ),
-        None => format!("YAML error: {e}"),
-    })
+    crate::yaml::to_json(text).map_err(|e| e.message)
 }
 
 /// Whether an operation object is hand-written rather than generated.
@@ -120,28 +114,32 @@ pub fn strip_manual_operations(doc: &mut serde_json::Value) {
 /// Runs progenitor on a prepared document. Errors (not panics) are returned as text; callers that
 /// must survive a generator panic wrap this in `catch_unwind`.
 pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
+    generate_with(doc, true)
+}
+
+/// [`generate`], with the typed httpmock helpers only when `mocks` is set (the SDK's build script
+/// makes them only for its `httpmock` feature; `Generated::mocks` is empty otherwise).
+pub fn generate_with(doc: serde_json::Value, mocks: bool) -> Result<Generated, String> {
     let table = operation_table(&doc)?;
     let pagings = crate::paging::of_spec(&doc)?;
+    let manual = crate::directions::manual_roots(&doc, is_manual);
     let mut doc = doc;
     strip_manual_operations(&mut doc);
     crate::limits::strip(&mut doc);
     let operations = count_operations(&doc);
-    let doc_for_mocks = doc.clone();
+    let doc_for_mocks = mocks.then(|| doc.clone());
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let mut generator = Generator::new(&settings());
     let client = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor: {e}"))?;
-    let mock_spec: openapiv3::OpenAPI =
-        serde_json::from_value(scalar_array_query_params(doc_for_mocks))
-            .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
-    let mocks = Generator::new(&settings())
-        .httpmock(&mock_spec, "crate")
-        .map_err(|e| format!("progenitor httpmock: {e}"))?;
     let mut client: syn::File =
         syn::parse2(client).map_err(|e| format!("generated code does not parse: {e}"))?;
     let rewritten = crate::passes::apply(&mut client, &pagings)?;
+    crate::builders::request_only(&mut client)?;
+    crate::directions::by_direction(&mut client, &manual)?;
+    crate::schemas::behind_feature(&mut client)?;
     if rewritten.sends != operations {
         return Err(format!(
             "the one-error-type pass rewrote {} `send()`s for {operations} operations: progenitor's \
@@ -167,6 +165,25 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
         }
     }
     check_table_covers(&client, &table)?;
+    let mocks = match doc_for_mocks {
+        Some(doc) => generate_mocks(doc, operations)?,
+        None => String::new(),
+    };
+    Ok(Generated {
+        client,
+        mocks,
+        operations,
+        table,
+    })
+}
+
+/// The typed httpmock helpers of a prepared document with `operations` generated operations.
+fn generate_mocks(doc: serde_json::Value, operations: usize) -> Result<String, String> {
+    let mock_spec: openapiv3::OpenAPI = serde_json::from_value(scalar_array_query_params(doc))
+        .map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let mocks = Generator::new(&settings())
+        .httpmock(&mock_spec, "crate")
+        .map_err(|e| format!("progenitor httpmock: {e}"))?;
     let mut mocks: syn::File =
         syn::parse2(mocks).map_err(|e| format!("generated mocks do not parse: {e}"))?;
     let answered = crate::mock_passes::apply(&mut mocks)?;
@@ -176,12 +193,7 @@ pub fn generate(doc: serde_json::Value) -> Result<Generated, String> {
              progenitor's httpmock output changed shape (see huaweicloud-osm-codegen: mock_passes.rs)"
         ));
     }
-    Ok(Generated {
-        client,
-        mocks: prettyplease::unparse(&mocks),
-        operations,
-        table,
-    })
+    Ok(prettyplease::unparse(&mocks))
 }
 
 /// What the generated client must not contain once its `send()`s are rewritten: progenitor's own

@@ -200,7 +200,28 @@ fn parse(doc: &Value, id: &str, op: &Value, ext: &Value) -> Result<Paging, Strin
 /// The items added to the operation builders' module for `paging`: the builder's
 /// `crate::paginate::Paged` implementation, and its `.stream()` and `.pages()` (only `.pages()` for
 /// a binary export, whose pages are read whole).
+///
+/// Every function is `#[inline]`: each is a few lines that instantiate the paginator's machinery
+/// (the walk's state machine, futures' stream combinators, the page's decoding) for its operation.
+/// Inline, that code is compiled by the program that pages through the operation, for the
+/// operations it pages through; otherwise the library compiles it for every paged operation, used
+/// or not (a sixth of its compile time: BENCHMARKS.md, "Build cost").
 pub fn emit(paging: &Paging) -> Vec<Item> {
+    let mut items = emit_items(paging);
+    for item in &mut items {
+        if let Item::Impl(block) = item {
+            for f in &mut block.items {
+                if let ImplItem::Fn(f) = f {
+                    f.attrs.push(parse_quote!(#[inline]));
+                }
+            }
+        }
+    }
+    items
+}
+
+/// [`emit`]'s items, before `#[inline]`.
+fn emit_items(paging: &Paging) -> Vec<Item> {
     let op = ident(&paging.operation_id);
     let size = ident(&rust_name(&paging.size));
     let style = ident(match paging.style.as_str() {
