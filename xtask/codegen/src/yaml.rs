@@ -8,7 +8,7 @@
 //! `False`…), an integer (decimal, `0x`, `0o`, `0b`; not with a leading zero, which YAML 1.2 reads
 //! as text), a float (`.inf` and `.nan`, which JSON cannot hold, are null), or else a string;
 //! `!!str` keeps a plain scalar a string; mapping keys are their text; aliases repeat their
-//! anchor's value; only the first document counts. xtask's tests check that both parsers give the
+//! anchor's value; a second document is an error, as it is to serde_yaml. xtask's tests check that both parsers give the
 //! same value for every spec in the repository.
 
 use std::collections::HashMap;
@@ -50,6 +50,7 @@ fn error(message: &str) -> YamlError {
 pub fn to_json(text: &str) -> Result<Value, YamlError> {
     let mut open: Vec<Open> = Vec::new();
     let mut anchors: HashMap<usize, Value> = HashMap::new();
+    let mut root = None;
     for event in Parser::new_from_str(text) {
         let (event, _) = event.map_err(|e| YamlError {
             line: Some(e.marker().line()),
@@ -90,14 +91,16 @@ pub fn to_json(text: &str) -> Result<Value, YamlError> {
                     .ok_or_else(|| error("an alias of an unknown anchor"))?;
                 (value, 0)
             }
-            Event::DocumentEnd => break,
+            Event::DocumentStart(_) if root.is_some() => {
+                return Err(error("more than one document (the spec is one)"));
+            }
             _ => continue,
         };
         if anchor > 0 {
             anchors.insert(anchor, value.clone());
         }
         match open.last_mut() {
-            None => return Ok(value),
+            None => root = Some(value),
             Some(Open::Seq(items, _)) => items.push(value),
             Some(Open::Map(map, key, _)) => match key.take() {
                 Some(key) => {
@@ -107,7 +110,7 @@ pub fn to_json(text: &str) -> Result<Value, YamlError> {
             },
         }
     }
-    Ok(Value::Null)
+    Ok(root.unwrap_or(Value::Null))
 }
 
 /// The value of one scalar (see the module's documentation).
@@ -233,7 +236,8 @@ nested:
             })
         );
         assert_eq!(to_json("").unwrap(), Value::Null);
-        assert_eq!(to_json("a: 1\n---\nb: 2\n").unwrap(), json!({"a": 1}));
+        assert_eq!(to_json("---\na: 1\n...\n").unwrap(), json!({"a": 1}));
+        assert!(to_json("a: 1\n---\nb: 2\n").is_err());
         let err = to_json("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.message.starts_with("YAML error at line "), "{err}");
         assert!(err.line.is_some_and(|l| l >= 1), "{err:?}");
