@@ -4,7 +4,7 @@
 //! hands over (`DEP_HUAWEICLOUD_OSM_SPEC`, through its `links`), so both are generated from one file
 //! in a git checkout and from a package alike. The output goes to `$OUT_DIR`; it is never checked in.
 //! Beside it, `areas.rs`: each operation's area (its first tag) in the spec's order of tags,
-//! for the grouped `osm --help`; and `spec.json`, the spec as JSON, for `osm mcp`'s tools.
+//! for the grouped `osm --help`. (`osm mcp` reads the spec as the SDK's `OPENAPI_JSON`.)
 
 use huaweicloud_osm_codegen::{cli_passes, generate};
 use std::{env, fs, path::PathBuf, process::ExitCode};
@@ -28,9 +28,6 @@ fn run() -> Result<(), String> {
     let doc = generate::parse_yaml(&text)?;
     let areas = cli_passes::areas(&doc);
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    // `osm mcp` makes its tools from the spec at start-up: as JSON it parses in a tenth of the
-    // time the YAML takes.
-    fs::write(out.join("spec.json"), doc.to_string()).map_err(|e| e.to_string())?;
     let cli = cli_passes::generate(doc)?;
     fs::write(out.join("cli.rs"), cli).map_err(|e| e.to_string())?;
     fs::write(out.join("areas.rs"), areas).map_err(|e| e.to_string())

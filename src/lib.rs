@@ -118,6 +118,12 @@ pub const SPEC_VERSION: &str = env!("HUAWEICLOUD_OSM_SPEC_VERSION");
 /// line and `osm-sandbox` read it).
 pub const OPENAPI_YAML: &str = include_str!("../openapi/osm.yaml");
 
+/// [`OPENAPI_YAML`] as JSON (compact, the same value, every API area whatever the features), for
+/// tools that read the description at run time without a YAML parser: `osm-sandbox` and
+/// `osm mcp` parse it with `serde_json`. Written by the build script; a program that does not use
+/// it does not carry it.
+pub const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/spec.json"));
+
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 /// The spec, as the SDK carries it.
-const SPEC: &str = huaweicloud_osm::OPENAPI_YAML;
+const SPEC: &str = huaweicloud_osm::OPENAPI_JSON;
 
 /// One operation of the spec.
 #[derive(Debug, Clone)]
@@ -89,7 +89,7 @@ pub fn by_id(id: &str) -> Option<&'static Operation> {
 }
 
 fn load(text: &str) -> Result<Vec<Operation>, String> {
-    let spec: Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let spec: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let components = spec.get("components").cloned().unwrap_or(Value::Null);
     let paths = spec
         .get("paths")

@@ -3,8 +3,8 @@
 //! schema (parameters and body, with their limits and value sets), its output schema, and what it
 //! does to the account (read, write, destroy), from the spec and the SDK's table.
 //!
-//! The spec is the SDK's own (`huaweicloud_osm::OPENAPI_YAML`), read once when the server starts.
-//! (A test checks that the tools are those of `OPENAPI_YAML`: the build script's JSON of it.)
+//! The spec is the SDK's own (`huaweicloud_osm::OPENAPI_JSON`, its `OPENAPI_YAML` as JSON), read
+//! once when the server starts. (A test checks that the tools are those of `OPENAPI_YAML`.)
 
 use std::sync::Arc;
 
@@ -107,14 +107,11 @@ impl ToolDef {
     }
 }
 
-/// The spec, parsed once: the SDK's `openapi/osm.yaml` (`huaweicloud_osm::OPENAPI_YAML`), which
-/// the build script also writes as JSON (a tenth of the YAML's parsing time at start-up).
+/// The spec, parsed once: the SDK's `openapi/osm.yaml` as JSON (`huaweicloud_osm::OPENAPI_JSON`,
+/// a tenth of the YAML's parsing time at start-up).
 pub fn spec() -> &'static Value {
     static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| {
-        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/spec.json")))
-            .unwrap_or_default()
-    })
+    SPEC.get_or_init(|| serde_json::from_str(huaweicloud_osm::OPENAPI_JSON).unwrap_or_default())
 }
 
 /// Every tool of the spec, in the SDK table's order (by name).
