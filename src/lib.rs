@@ -115,7 +115,7 @@ pub const SPEC_VERSION: &str = env!("HUAWEICLOUD_OSM_SPEC_VERSION");
 
 /// The OpenAPI description this crate was generated from, as YAML: every operation with its
 /// parameters, limits and examples, for tools that describe or serve the API (the `osm` command
-/// line and `osm-sandbox` read it).
+/// line and `osm-sandbox` read it as [`OPENAPI_JSON`]).
 pub const OPENAPI_YAML: &str = include_str!("../openapi/osm.yaml");
 
 /// [`OPENAPI_YAML`] as JSON (compact, the same value, every API area whatever the features), for

@@ -79,12 +79,11 @@ fn the_spec_describes_exactly_operations_tsv() {
 fn the_crate_says_which_spec_it_was_generated_from() {
     let text = std::fs::read_to_string(format!("{ROOT}/openapi/osm.yaml")).unwrap();
     assert_eq!(huaweicloud_osm::OPENAPI_YAML, text);
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let doc: serde_json::Value = serde_yaml::from_str(&text).unwrap();
     let version = doc["info"]["version"].as_str().unwrap();
     assert!(!version.is_empty());
     assert_eq!(huaweicloud_osm::SPEC_VERSION, version);
     // The JSON the build script writes is the same description (every area), value for value.
     let json: serde_json::Value = serde_json::from_str(huaweicloud_osm::OPENAPI_JSON).unwrap();
-    let yaml: serde_json::Value = serde_yaml::from_str(&text).unwrap();
-    assert_eq!(json, yaml);
+    assert_eq!(json, doc);
 }

@@ -8,8 +8,8 @@
 //! `False`…), an integer (decimal, `0x`, `0o`, `0b`; not with a leading zero, which YAML 1.2 reads
 //! as text), a float (`.inf` and `.nan`, which JSON cannot hold, are null), or else a string;
 //! `!!str` keeps a plain scalar a string; mapping keys are their text; aliases repeat their
-//! anchor's value; a second document is an error, as it is to serde_yaml. xtask's tests check that both parsers give the
-//! same value for every spec in the repository.
+//! anchor's value; a second document is an error, as it is to serde_yaml. xtask's tests check
+//! that both parsers give the same value for every spec in the repository.
 
 use std::collections::HashMap;
 
